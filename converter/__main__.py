@@ -1,0 +1,5 @@
+"""`python -m converter` runs the `oa2mcp` command."""
+
+from converter.cli import main
+
+main()

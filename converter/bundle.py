@@ -1,0 +1,154 @@
+"""Make one tool's schema self-contained: shared schemas used once are inlined, the rest go under `$defs`.
+
+A shared schema is inlined when exactly one place in the tool's schema refers to it and it is not part
+of a reference cycle; a schema used from several places, or a recursive one, is kept once under `$defs`
+and referred to. Only the schemas a tool reaches are read, converted and copied.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from converter.model import JsonObject
+from converter.schemas import (
+    SCHEMA_KEYWORDS,
+    SCHEMA_LIST_KEYWORDS,
+    SCHEMA_MAP_KEYWORDS,
+    Mode,
+    SchemaStore,
+    collect_refs,
+    ref_name,
+)
+
+# Siblings of a `$ref` that only annotate: they can be laid over an inlined target without changing meaning.
+_ANNOTATION_KEYS = frozenset({"title", "description", "default", "examples", "deprecated", "readOnly", "writeOnly"})
+
+
+class _Bundler:
+    def __init__(self, store: SchemaStore, mode: Mode) -> None:
+        self.store = store
+        self.mode = mode
+        self.edges: dict[str, list[str]] = {}
+        self.indegree: dict[str, int] = {}
+        self.inline: set[str] = set()
+        self.root_alias: str | None = None
+        """A shared schema whose content is the root itself: references to it become `#`."""
+
+    def scan(self, root: JsonObject) -> None:
+        """Find every shared schema reachable from `root`, counting the places that refer to each."""
+        pending: list[str] = []
+        collect_refs(root, pending)
+        pending = [n for n in pending if n != self.root_alias]
+        for name in pending:
+            self.indegree[name] = self.indegree.get(name, 0) + 1
+        while pending:
+            name = pending.pop()
+            if name in self.edges:
+                continue
+            refs = [n for n in self.store.references(name, self.mode) if n != self.root_alias]
+            self.edges[name] = refs
+            for ref in refs:
+                self.indegree[ref] = self.indegree.get(ref, 0) + 1
+                if ref not in self.edges:
+                    pending.append(ref)
+        self.inline = {
+            n for n, count in self.indegree.items() if count == 1 and not self.store.is_recursive(n, self.mode)
+        }
+
+    def definition(self, name: str) -> Any:
+        """The shared schema `name` ready to place: walked only if it refers to something to substitute."""
+        schema = self.store.definition(name, self.mode)
+        substituted = self.inline if self.root_alias is None else self.inline | {self.root_alias}
+        if substituted.isdisjoint(self.store.references(name, self.mode)):
+            return schema
+        return self.materialize(schema)
+
+    def materialize(self, schema: Any) -> Any:
+        """`schema` with inlined references replaced by their targets; unchanged parts are shared."""
+        if not isinstance(schema, dict):
+            return schema
+        changed: dict[str, Any] = {}
+        for keyword in SCHEMA_KEYWORDS:
+            sub = schema.get(keyword)
+            if isinstance(sub, dict):
+                new = self.materialize(sub)
+                if new is not sub:
+                    changed[keyword] = new
+        for keyword in SCHEMA_LIST_KEYWORDS:
+            subs = schema.get(keyword)
+            if isinstance(subs, list):
+                new_list = [self.materialize(s) for s in subs]
+                if any(a is not b for a, b in zip(new_list, subs, strict=True)):
+                    changed[keyword] = new_list
+        for keyword in SCHEMA_MAP_KEYWORDS:
+            subs = schema.get(keyword)
+            if isinstance(subs, dict):
+                new_map = {k: self.materialize(s) for k, s in subs.items()}
+                if any(new_map[k] is not s for k, s in subs.items()):
+                    changed[keyword] = new_map
+        result = {**schema, **changed} if changed else schema
+        name = ref_name(result)
+        if name is not None and name == self.root_alias:
+            return {**result, "$ref": "#"}
+        if name is None or name not in self.inline:
+            return result
+        target = self.definition(name)
+        siblings = {k: v for k, v in result.items() if k != "$ref"}
+        if not siblings:
+            return target
+        if _ANNOTATION_KEYS.issuperset(siblings):
+            return {**target, **siblings}
+        return {"allOf": [target], **siblings}
+
+
+class SchemaBundle:
+    """One tool's schema with the shared schemas it reaches: measured first, built on demand."""
+
+    def __init__(self, root: JsonObject, *, store: SchemaStore, mode: Mode, inline_root_ref: bool = False) -> None:
+        """Scan `root` (a converted schema whose references are `#/$defs/<name>`).
+
+        Args:
+            root: the schema.
+            store: where the shared schemas come from.
+            mode: input or output side.
+            inline_root_ref: when `root` is itself a reference, replace it by its target (MCP needs
+                `type: object` at the root); references back to that target inside it become `#`.
+
+        Raises:
+            RefError: a reachable reference cannot be resolved.
+        """
+        self._bundler = _Bundler(store, mode)
+        name = ref_name(root)
+        if inline_root_ref and name is not None:
+            siblings = {k: v for k, v in root.items() if k != "$ref"}
+            if _ANNOTATION_KEYS.issuperset(siblings):
+                root = {**store.definition(name, mode), **siblings}
+                self._bundler.root_alias = name
+        self._root = root
+        self._bundler.scan(root)
+
+    @property
+    def estimated_chars(self) -> int:
+        """About how long the built schema is as compact JSON: each reachable schema is in it once."""
+        bundler = self._bundler
+        own = len(json.dumps(self._root, separators=(",", ":")))
+        return own + sum(bundler.store.size(n, bundler.mode) for n in bundler.edges)
+
+    def build(self) -> JsonObject:
+        """The self-contained schema: inlined where used once, the rest under `$defs`."""
+        bundler = self._bundler
+        result = bundler.materialize(self._root)
+        shared = sorted(n for n in bundler.edges if n not in bundler.inline)
+        if shared:
+            result = {**result, "$defs": {n: bundler.definition(n) for n in shared}}
+        return dict(result)
+
+
+def bundle_schema(root: JsonObject, *, store: SchemaStore, mode: Mode) -> JsonObject:
+    """Make `root` self-contained: inline what is used once, copy the rest under `$defs`.
+
+    Raises:
+        RefError: a reachable reference cannot be resolved.
+    """
+    return SchemaBundle(root, store=store, mode=mode).build()

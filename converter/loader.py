@@ -1,0 +1,197 @@
+"""Path or URL → raw document: safe JSON/YAML parsing, size guards, the remote-fetch policy."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from converter.errors import LoadError, Location
+
+MAX_DOCUMENT_BYTES = 200 * 1024 * 1024
+MAX_YAML_NODES = 10_000_000
+"""Expanded node count a YAML document may reach once aliases are followed (a real 13 MB spec: ~2M)."""
+
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _SpecLoader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """Safe YAML loader that keeps dates as strings and mapping keys as strings, as JSON would."""
+
+
+# YAML 1.1 turns `2024-01-01` into a date, which JSON Schema examples and defaults must not be.
+_SpecLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    loader.flatten_mapping(node)
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, bool):
+            key = "true" if key else "false"
+        elif key is None:
+            key = "null"
+        elif not isinstance(key, str):
+            key = str(key)  # response codes written as `200:` are integers in YAML
+        result[key] = loader.construct_object(value_node, deep=True)
+    return result
+
+
+_SpecLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
+def is_url(source: str) -> bool:
+    """True for http(s) URLs."""
+    return urlsplit(source).scheme in ("http", "https")
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedDocument:
+    """A parsed document and where it came from."""
+
+    data: Any
+    uri: str
+    """Absolute file path or URL: the base for relative `$ref`s."""
+    display: str
+    """How the user named it, for messages."""
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int], limit: int) -> int:
+    """Nodes the document would have with every alias expanded, counted without expanding."""
+    known = memo.get(id(node))
+    if known is not None:
+        return known
+    memo[id(node)] = 1  # an alias cycle counts once instead of recursing forever
+    total = 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            total += _expanded_size(key, memo, limit) + _expanded_size(value, memo, limit)
+            if total > limit:
+                break
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            total += _expanded_size(item, memo, limit)
+            if total > limit:
+                break
+    memo[id(node)] = total
+    return total
+
+
+def _has_aliases(text: str) -> bool:
+    # Anchors are `&name`; without one there is nothing to expand. A cheap over-approximation.
+    return "&" in text and "*" in text
+
+
+def parse_text(text: str, *, display: str, is_json: bool | None = None) -> Any:
+    """Parse JSON or YAML text into plain data.
+
+    Args:
+        text: the document.
+        display: the name used in error messages.
+        is_json: force JSON (True) or YAML (False); None decides by content.
+
+    Raises:
+        LoadError: the text is not valid JSON/YAML, nests too deep, or expands too much.
+    """
+    location = Location(display)
+    if is_json is not False and (is_json or text.lstrip().startswith(("{", "["))):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as err:
+            if is_json:
+                raise LoadError(location, f"invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}") from err
+            # Looked like JSON but is not: YAML (a superset) may still read it, and reports its own errors.
+        except RecursionError as err:
+            raise LoadError(location, "invalid JSON: nested too deeply") from err
+    return _parse_yaml(text, location)
+
+
+def _parse_yaml(text: str, location: Location) -> Any:
+    loader = _SpecLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _has_aliases(text):
+            size = _expanded_size(node, {}, MAX_YAML_NODES)
+            if size > MAX_YAML_NODES:
+                raise LoadError(
+                    location,
+                    f"YAML aliases expand to more than {MAX_YAML_NODES:,} nodes; refusing to load (alias bomb?)",
+                )
+        return loader.construct_document(node)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise LoadError(location, f"invalid YAML{where}: {err.problem or err.context}") from err
+    except yaml.YAMLError as err:
+        raise LoadError(location, f"invalid YAML: {err}") from err
+    except RecursionError as err:
+        raise LoadError(location, "invalid YAML: nested too deeply") from err
+    finally:
+        loader.dispose()
+
+
+def read_file(path: str, *, display: str) -> str:
+    """Read a text file, with errors a user can act on."""
+    location = Location(display)
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_DOCUMENT_BYTES:
+            raise LoadError(location, f"file is {size:,} bytes; the limit is {MAX_DOCUMENT_BYTES:,}")
+        with open(path, encoding="utf-8-sig") as handle:
+            return handle.read()
+    except FileNotFoundError as err:
+        raise LoadError(location, "no such file") from err
+    except IsADirectoryError as err:
+        raise LoadError(location, "is a directory, not a file") from err
+    except UnicodeDecodeError as err:
+        raise LoadError(location, f"not UTF-8 text (byte {err.start})") from err
+    except OSError as err:
+        raise LoadError(location, f"cannot read: {err.strerror}") from err
+
+
+def fetch_url(url: str, *, timeout: float = 30.0) -> str:
+    """GET a document over http(s)."""
+    import httpx  # noqa: PLC0415  (only URL sources pay for the import)
+
+    location = Location(url)
+    try:
+        with httpx.Client(follow_redirects=True, timeout=timeout) as client:
+            with client.stream("GET", url, headers={"Accept": "application/json, application/yaml, */*"}) as resp:
+                if resp.status_code >= 400:
+                    raise LoadError(location, f"HTTP {resp.status_code} {resp.reason_phrase}")
+                chunks: list[bytes] = []
+                received = 0
+                for chunk in resp.iter_bytes():
+                    received += len(chunk)
+                    if received > MAX_DOCUMENT_BYTES:
+                        raise LoadError(location, f"response exceeds {MAX_DOCUMENT_BYTES:,} bytes")
+                    chunks.append(chunk)
+                return b"".join(chunks).decode(resp.encoding or "utf-8", errors="replace")
+    except httpx.HTTPError as err:
+        raise LoadError(location, f"cannot fetch: {err}") from err
+
+
+def load_document(source: str) -> LoadedDocument:
+    """Load the main document from a file path or an http(s) URL.
+
+    Raises:
+        LoadError: the source cannot be read or parsed.
+    """
+    if is_url(source):
+        text = fetch_url(source)
+        uri = source
+    else:
+        text = read_file(source, display=source)
+        uri = os.path.abspath(source)
+    is_json = True if source.lower().endswith(".json") else None
+    return LoadedDocument(parse_text(text, display=source, is_json=is_json), uri, source)

@@ -1,0 +1,436 @@
+"""Raw document → ApiModel. The only module that reads the OpenAPI document's structure."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urljoin
+
+from converter.errors import Diagnostic, Location, RefError, Severity, SpecError
+from converter.loader import LoadedDocument, is_url
+from converter.model import (
+    ApiModel,
+    HttpMethod,
+    MediaType,
+    OAuthFlow,
+    Operation,
+    Parameter,
+    ParamLocation,
+    PartEncoding,
+    RequestBody,
+    Response,
+    SecurityRequirement,
+    SecurityScheme,
+    SecurityType,
+    Server,
+    ServerVariable,
+)
+from converter.refs import Resolver
+from converter.schemas import Dialect, Mode, SchemaStore
+from converter.upgrade import upgrade_swagger
+
+_METHODS = {m.value: m for m in HttpMethod}
+_PATH_PARAM = re.compile(r"{([^{}/]+)}")
+# OpenAPI: header parameters with these names are ignored (content negotiation and auth live elsewhere).
+_IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+
+
+class _SkipError(Exception):
+    """An operation cannot become a tool; it is skipped with a diagnostic."""
+
+    def __init__(self, location: Location, message: str) -> None:
+        super().__init__(message)
+        self.location = location
+        self.message = message
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _as_dict(value: Any, where: Location, what: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _SkipError(where, f"{what} must be an object, not {type(value).__name__}")
+    return value
+
+
+def _detect_dialect(root: dict[str, Any], where: Location) -> tuple[str, Dialect]:
+    if "swagger" in root:
+        version = str(root["swagger"])
+        if version != "2.0":
+            raise SpecError(where.child("swagger"), f"unsupported Swagger version '{version}'; only 2.0 is supported")
+        return version, Dialect.OAS30
+    if "openapi" not in root:
+        if "swaggerVersion" in root:
+            raise SpecError(
+                where.child("swaggerVersion"),
+                f"Swagger {root['swaggerVersion']} is not supported; convert it to OpenAPI 3 or Swagger 2.0 first",
+            )
+        raise SpecError(where, "not an OpenAPI document: no 'openapi' or 'swagger' field")
+    version = str(root["openapi"])
+    match = re.fullmatch(r"3\.(\d+)(\.\d+)?(-.*)?", version)
+    if not match:
+        raise SpecError(where.child("openapi"), f"unsupported OpenAPI version '{version}'; supported: 2.0, 3.0, 3.1")
+    return version, Dialect.OAS30 if match.group(1) == "0" else Dialect.OAS31
+
+
+def parse_api(document: LoadedDocument, *, allow_remote_refs: bool = False) -> ApiModel:
+    """Parse a loaded document into an `ApiModel`.
+
+    Swagger 2.0 is upgraded to OpenAPI 3 first. Schemas of shared components are not read here; the
+    model's `SchemaStore` converts them when a tool needs them.
+
+    Raises:
+        SpecError: the document is not an OpenAPI document of a supported version.
+        RefError: a `$ref` of an operation, parameter, body or response cannot be resolved.
+    """
+    where = Location(document.display)
+    root = document.data
+    if not isinstance(root, dict):
+        raise SpecError(where, f"not an OpenAPI document: the top level is a {type(root).__name__}, not an object")
+    version, dialect = _detect_dialect(root, where)
+    diagnostics: list[Diagnostic] = []
+    if version.startswith("2"):
+        root, upgrade_notes = upgrade_swagger(root, location=where)
+        diagnostics.extend(upgrade_notes)
+    elif dialect is Dialect.OAS31 and not version.startswith("3.1"):
+        diagnostics.append(
+            Diagnostic(
+                Severity.WARNING, where.child("openapi"), f"OpenAPI {version} read as 3.1; newer features ignored"
+            )
+        )
+    resolver = Resolver(document, allow_remote_refs=allow_remote_refs)
+    resolver.replace_root(root)
+    store = SchemaStore(resolver, dialect=dialect)
+    parser = _Parser(resolver, store, diagnostics)
+    return parser.parse(root, where, version)
+
+
+class _Parser:
+    def __init__(self, resolver: Resolver, store: SchemaStore, diagnostics: list[Diagnostic]) -> None:
+        self.resolver = resolver
+        self.store = store
+        self.diagnostics = diagnostics
+        self.root_uri = resolver.root_uri
+
+    def warn(self, where: Location, message: str, severity: Severity = Severity.WARNING) -> None:
+        self.diagnostics.append(Diagnostic(severity, where, message))
+
+    def parse(self, root: dict[str, Any], where: Location, version: str) -> ApiModel:
+        info = _dict(root.get("info"))
+        servers = self.servers(root.get("servers"), where.child("servers"))
+        security = self.security(root.get("security"), where.child("security"))
+        components = _dict(root.get("components"))
+        schemes = self.security_schemes(components.get("securitySchemes"), where.child("components", "securitySchemes"))
+        paths = root.get("paths", {})
+        if not isinstance(paths, dict):
+            raise SpecError(where.child("paths"), f"'paths' must be an object, not {type(paths).__name__}")
+        operations: list[Operation] = []
+        for path, item in paths.items():
+            operations.extend(self.path_item(str(path), item, where.child("paths", path), servers, security))
+        return ApiModel(
+            title=_text(info.get("title")) or "API",
+            version=str(info.get("version", "")),
+            description=_text(info.get("description")),
+            source_version=version,
+            servers=servers,
+            operations=tuple(operations),
+            security_schemes=schemes,
+            schemas=self.store,
+            diagnostics=tuple(self.diagnostics),
+        )
+
+    # -- servers and security -------------------------------------------------------------------
+
+    def servers(self, node: Any, where: Location) -> tuple[Server, ...]:
+        if not isinstance(node, list):
+            return ()
+        result = []
+        for index, entry in enumerate(node):
+            if not isinstance(entry, dict) or not isinstance(entry.get("url"), str):
+                self.warn(where.child(index), "server without a 'url' ignored")
+                continue
+            url = entry["url"]
+            if is_url(self.root_uri) and not is_url(url) and "{" not in url.split("/")[0]:
+                url = urljoin(self.root_uri, url)  # relative to where the document was fetched
+            variables = []
+            raw_vars = _dict(entry.get("variables"))
+            for name, var in raw_vars.items():
+                if not isinstance(var, dict):
+                    continue
+                enum = tuple(str(v) for v in _list(var.get("enum")) if v is not None)
+                default = str(var.get("default", enum[0] if enum else ""))
+                variables.append(ServerVariable(str(name), default, enum, _text(var.get("description"))))
+            result.append(Server(url, _text(entry.get("description")), tuple(variables)))
+        return tuple(result)
+
+    def security(self, node: Any, where: Location) -> tuple[SecurityRequirement, ...] | None:
+        if node is None:
+            return None
+        if not isinstance(node, list):
+            self.warn(where, "'security' must be a list; ignored")
+            return None
+        return tuple(
+            tuple((str(name), tuple(str(s) for s in _list(scopes))) for name, scopes in entry.items())
+            for entry in node
+            if isinstance(entry, dict)
+        )
+
+    def security_schemes(self, node: Any, where: Location) -> tuple[SecurityScheme, ...]:
+        if not isinstance(node, dict):
+            return ()
+        result = []
+        for name, raw in node.items():
+            here = where.child(name)
+            scheme, _, here = self.resolver.follow(raw, base=self.root_uri, where=here)
+            if not isinstance(scheme, dict):
+                continue
+            try:
+                kind = SecurityType(scheme.get("type"))
+            except ValueError:
+                self.warn(here.child("type"), f"unknown security scheme type {scheme.get('type')!r}; ignored")
+                continue
+            location = None
+            if kind is SecurityType.API_KEY:
+                try:
+                    location = ParamLocation(scheme.get("in"))
+                except ValueError:
+                    self.warn(here.child("in"), "apiKey scheme needs 'in' of header, query or cookie; ignored")
+                    continue
+            flows = []
+            raw_flows = _dict(scheme.get("flows"))
+            for flow_kind, flow in raw_flows.items():
+                if isinstance(flow, dict):
+                    scopes = _dict(flow.get("scopes"))
+                    flows.append(
+                        OAuthFlow(
+                            kind=str(flow_kind),
+                            token_url=flow.get("tokenUrl") if isinstance(flow.get("tokenUrl"), str) else None,
+                            authorization_url=_text(flow.get("authorizationUrl")) or None,
+                            refresh_url=_text(flow.get("refreshUrl")) or None,
+                            scopes=tuple(str(s) for s in scopes),
+                        )
+                    )
+            result.append(
+                SecurityScheme(
+                    name=str(name),
+                    type=kind,
+                    description=_text(scheme.get("description")),
+                    scheme=_text(scheme.get("scheme")).lower() or None,
+                    param_name=_text(scheme.get("name")) or None,
+                    location=location,
+                    bearer_format=_text(scheme.get("bearerFormat")) or None,
+                    flows=tuple(flows),
+                    openid_url=_text(scheme.get("openIdConnectUrl")) or None,
+                )
+            )
+        return tuple(result)
+
+    # -- paths and operations -------------------------------------------------------------------
+
+    def path_item(
+        self,
+        path: str,
+        raw: Any,
+        where: Location,
+        servers: tuple[Server, ...],
+        security: tuple[SecurityRequirement, ...] | None,
+    ) -> list[Operation]:
+        if not path.startswith("/"):
+            self.warn(where, "path does not start with '/'; skipped", Severity.ERROR)
+            return []
+        item, base, where = self.resolver.follow(raw, base=self.root_uri, where=where)
+        if not isinstance(item, dict):
+            self.warn(where, "path item must be an object; skipped", Severity.ERROR)
+            return []
+        item_servers = self.servers(item.get("servers"), where.child("servers")) or servers
+        operations = []
+        for key, raw_op in item.items():
+            method = _METHODS.get(key)
+            if method is None:
+                continue
+            op_where = where.child(key)
+            try:
+                operations.append(self.operation(method, path, item, raw_op, base, op_where, item_servers, security))
+            except _SkipError as skip:
+                self.warn(skip.location, f"operation skipped: {skip.message}", Severity.ERROR)
+        return operations
+
+    def operation(
+        self,
+        method: HttpMethod,
+        path: str,
+        item: dict[str, Any],
+        raw: Any,
+        base: str,
+        where: Location,
+        servers: tuple[Server, ...],
+        security: tuple[SecurityRequirement, ...] | None,
+    ) -> Operation:
+        op = _as_dict(raw, where, "an operation")
+        params = self.parameters(path, item.get("parameters"), op.get("parameters"), base, where)
+        body = None
+        if "requestBody" in op:
+            body = self.request_body(op["requestBody"], base, where.child("requestBody"))
+        responses = self.responses(op.get("responses"), base, where.child("responses"))
+        tags = _list(op.get("tags"))
+        op_id = op.get("operationId")
+        return Operation(
+            method=method,
+            path=path,
+            operation_id=str(op_id) if isinstance(op_id, str | int) and str(op_id).strip() else None,
+            summary=_text(op.get("summary")),
+            description=_text(op.get("description")),
+            tags=tuple(str(t) for t in tags if isinstance(t, str | int)),
+            deprecated=op.get("deprecated") is True,
+            parameters=params,
+            request_body=body,
+            responses=responses,
+            security=self.security(op["security"], where.child("security")) if "security" in op else security,
+            servers=self.servers(op.get("servers"), where.child("servers")) or servers,
+            location=where,
+        )
+
+    def parameters(
+        self, path: str, item_params: Any, op_params: Any, base: str, where: Location
+    ) -> tuple[Parameter, ...]:
+        merged: dict[tuple[str, ParamLocation], Parameter] = {}
+        for raw_list, list_where in (
+            (item_params, where.parent().child("parameters")),
+            (op_params, where.child("parameters")),
+        ):
+            if raw_list is None:
+                continue
+            if not isinstance(raw_list, list):
+                raise _SkipError(list_where, f"'parameters' must be a list, not {type(raw_list).__name__}")
+            for index, raw in enumerate(raw_list):
+                param = self.parameter(raw, base, list_where.child(index))
+                if param is not None:
+                    merged[(param.name, param.location)] = param
+        template_names = _PATH_PARAM.findall(path)
+        for name in template_names:
+            if (name, ParamLocation.PATH) not in merged:
+                self.warn(where, f"path parameter '{name}' is not declared; assuming a required string")
+                merged[(name, ParamLocation.PATH)] = Parameter(
+                    name=name,
+                    location=ParamLocation.PATH,
+                    required=True,
+                    description="",
+                    schema={"type": "string"},
+                    style="simple",
+                    explode=False,
+                )
+        for key in [k for k in merged if k[1] is ParamLocation.PATH and k[0] not in template_names]:
+            self.warn(where, f"path parameter '{key[0]}' is not in the path template; ignored")
+            del merged[key]
+        return tuple(merged.values())
+
+    def parameter(self, raw: Any, base: str, where: Location) -> Parameter | None:
+        node, base, where = self.resolver.follow(raw, base=base, where=where)
+        if not isinstance(node, dict):
+            raise _SkipError(where, "a parameter must be an object")
+        name = node.get("name")
+        if not isinstance(name, str) or not name:
+            raise _SkipError(where, "a parameter needs a 'name'")
+        try:
+            location = ParamLocation(node.get("in"))
+        except ValueError:
+            raise _SkipError(where.child("in"), f"parameter '{name}' has unknown 'in': {node.get('in')!r}") from None
+        if location is ParamLocation.HEADER and name.lower() in _IGNORED_HEADERS:
+            self.warn(where, f"header parameter '{name}' ignored (OpenAPI leaves it to the client)", Severity.INFO)
+            return None
+        content_type = None
+        if isinstance(node.get("content"), dict) and node["content"]:
+            content_type, media = next(iter(node["content"].items()))
+            raw_schema = media.get("schema") if isinstance(media, dict) else None
+            schema_where = where.child("content", content_type, "schema")
+        else:
+            raw_schema = node.get("schema")
+            schema_where = where.child("schema")
+        schema = self.store.convert(raw_schema, base=base, where=schema_where, mode=Mode.INPUT) if raw_schema else {}
+        if not raw_schema and content_type is None:
+            schema = {"type": "string"}
+        default_style = "form" if location in (ParamLocation.QUERY, ParamLocation.COOKIE) else "simple"
+        style = node["style"] if isinstance(node.get("style"), str) else default_style
+        explode = node["explode"] if isinstance(node.get("explode"), bool) else style == "form"
+        return Parameter(
+            name=name,
+            location=location,
+            required=location is ParamLocation.PATH or node.get("required") is True,
+            description=_text(node.get("description")),
+            schema=schema,
+            style=style,
+            explode=explode,
+            allow_reserved=node.get("allowReserved") is True,
+            content_type=content_type,
+            deprecated=node.get("deprecated") is True,
+        )
+
+    def content(self, node: Any, base: str, where: Location, mode: Mode) -> tuple[MediaType, ...]:
+        if not isinstance(node, dict):
+            return ()
+        result = []
+        for content_type, raw_media in node.items():
+            media = _dict(raw_media)
+            here = where.child(content_type)
+            raw_schema = media.get("schema")
+            schema = None
+            if raw_schema is not None:
+                schema = self.store.convert(raw_schema, base=base, where=here.child("schema"), mode=mode)
+            encodings = []
+            raw_enc = _dict(media.get("encoding"))
+            for prop, enc in raw_enc.items():
+                if isinstance(enc, dict):
+                    encodings.append(
+                        PartEncoding(
+                            name=str(prop),
+                            content_type=_text(enc.get("contentType")) or None,
+                            style=_text(enc.get("style")) or None,
+                            explode=enc.get("explode") if isinstance(enc.get("explode"), bool) else None,
+                        )
+                    )
+            result.append(MediaType(str(content_type), schema, tuple(encodings)))
+        return tuple(result)
+
+    def request_body(self, raw: Any, base: str, where: Location) -> RequestBody | None:
+        node, base, where = self.resolver.follow(raw, base=base, where=where)
+        body = _as_dict(node, where, "'requestBody'")
+        content = self.content(body.get("content"), base, where.child("content"), Mode.INPUT)
+        if not content:
+            return None
+        return RequestBody(body.get("required") is True, _text(body.get("description")), content)
+
+    def responses(self, raw: Any, base: str, where: Location) -> tuple[Response, ...]:
+        if not isinstance(raw, dict):
+            return ()
+        result = []
+        for status, raw_response in raw.items():
+            code = str(status)
+            here = where.child(code)
+            try:
+                node, node_base, here = self.resolver.follow(raw_response, base=base, where=here)
+            except RefError:
+                if code.startswith("2"):
+                    raise
+                self.warn(here, "unresolvable error response ignored")
+                continue
+            if not isinstance(node, dict):
+                continue
+            # Only success responses feed a tool's outputSchema; the others are documented by description.
+            content = (
+                self.content(node.get("content"), node_base, here.child("content"), Mode.OUTPUT)
+                if (code.startswith("2"))
+                else ()
+            )
+            result.append(Response(code, _text(node.get("description")), content))
+        return tuple(result)

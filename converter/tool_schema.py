@@ -1,0 +1,278 @@
+"""An operation's parameters and body → one input JSON Schema plus the binding of each argument."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from converter.bundle import SchemaBundle, bundle_schema
+from converter.describe import clean_text
+from converter.errors import Diagnostic, Severity
+from converter.model import JsonObject, MediaType, Operation, ParamLocation
+from converter.naming import argument_name
+from converter.schemas import Mode, SchemaStore, is_object_schema, ref_name
+from converter.tools import ArgBinding, ArgLocation, BodyBinding, PartBinding
+
+_ANNOTATIONS = frozenset({"title", "description", "default", "examples", "deprecated", "readOnly", "writeOnly"})
+_BINARY_TYPES = ("application/octet-stream", "application/pdf", "application/zip")
+# Argument order in the inputSchema, which is also the precedence when two arguments want the same name.
+_BEFORE_BODY = (ParamLocation.PATH, ParamLocation.QUERY)
+_AFTER_BODY = (ParamLocation.HEADER, ParamLocation.COOKIE)
+
+
+@dataclass(frozen=True, slots=True)
+class ToolInput:
+    """The inputSchema of a tool and how its arguments go on the wire."""
+
+    schema: JsonObject
+    args: tuple[ArgBinding, ...]
+    body: BodyBinding | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def is_json_type(content_type: str) -> bool:
+    """`application/json`, `application/problem+json`, `text/json`, … ."""
+    essence = content_type.split(";", 1)[0].strip().lower()
+    return essence.endswith(("/json", "+json")) or essence == "*/*"
+
+
+def _is_binary_type(content_type: str) -> bool:
+    essence = content_type.split(";", 1)[0].strip().lower()
+    return essence in _BINARY_TYPES or essence.startswith(("image/", "audio/", "video/"))
+
+
+def _body_rank(media: MediaType) -> int:
+    essence = media.content_type.split(";", 1)[0].strip().lower()
+    if is_json_type(essence) and essence != "*/*":
+        return 0
+    if essence == "application/x-www-form-urlencoded":
+        return 1
+    if essence == "multipart/form-data":
+        return 2
+    if _is_binary_type(essence):
+        return 4
+    if essence.startswith("text/"):
+        return 5
+    return 3
+
+
+class _Names:
+    """Argument names, unique within one tool; the first claimant of a name keeps it."""
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+
+    def claim(self, wire_name: str, location: str) -> str:
+        name = argument_name(wire_name)
+        if name in self.taken:
+            name = argument_name(f"{location}_{wire_name}")
+        candidate, counter = name, 1
+        while candidate in self.taken:
+            counter += 1
+            candidate = f"{name[:60]}_{counter}"
+        self.taken.add(candidate)
+        return candidate
+
+
+def _with_description(schema: JsonObject, description: str, *, deprecated: bool = False) -> JsonObject:
+    text = clean_text(description)
+    if not text and not deprecated:
+        return schema
+    result = dict(schema)
+    if text:
+        result["description"] = text
+    if deprecated:
+        result["deprecated"] = True
+    return result
+
+
+def _resolve(schema: Any, store: SchemaStore, seen: set[str]) -> JsonObject | None:
+    """Follow a bare reference to its target; None on a cycle."""
+    while (name := ref_name(schema)) is not None and _ANNOTATIONS.issuperset(k for k in schema if k != "$ref"):
+        if name in seen:
+            return None
+        seen.add(name)
+        schema = store.definition(name, Mode.INPUT)
+    return schema if isinstance(schema, dict) else None
+
+
+def object_members(
+    schema: Any, store: SchemaStore, seen: set[str] | None = None
+) -> tuple[JsonObject, list[str]] | None:
+    """The properties and required names of an object schema, `allOf` parts merged; None if not a plain object."""
+    seen = set() if seen is None else seen
+    resolved = _resolve(schema, store, seen)
+    if resolved is None or any(k in resolved for k in ("oneOf", "anyOf", "not", "$ref", "if")):
+        return None
+    kind = resolved.get("type")
+    if kind is not None and kind != "object":
+        return None
+    properties: JsonObject = dict(resolved.get("properties", {}))
+    required: list[str] = list(resolved.get("required", []))
+    for part in resolved.get("allOf", []):
+        members = object_members(part, store, seen)
+        if members is None:
+            return None
+        for key, value in members[0].items():
+            properties[key] = {"allOf": [properties[key], value]} if key in properties else value
+        required.extend(r for r in members[1] if r not in required)
+    return properties, required
+
+
+class _InputBuilder:
+    """Collects arguments in order: their schemas, which are required, and their bindings."""
+
+    def __init__(self, store: SchemaStore) -> None:
+        self.store = store
+        self.names = _Names()
+        self.properties: JsonObject = {}
+        self.required: list[str] = []
+        self.args: list[ArgBinding] = []
+
+    def add(self, wire_name: str, location: ArgLocation, schema: JsonObject, *, required: bool, **wire: Any) -> str:
+        arg = self.names.claim(wire_name or "body", location.value if wire_name else "request")
+        self.properties[arg] = schema
+        if required:
+            self.required.append(arg)
+        self.args.append(ArgBinding(arg=arg, location=location, wire_name=wire_name, required=required, **wire))
+        return arg
+
+    def add_parameters(self, operation: Operation, locations: tuple[ParamLocation, ...]) -> None:
+        for location in locations:
+            for param in operation.parameters:
+                if param.location is location:
+                    self.add(
+                        param.name,
+                        ArgLocation(location.value),
+                        _with_description(param.schema, param.description, deprecated=param.deprecated),
+                        required=param.required,
+                        style=param.style,
+                        explode=param.explode,
+                        allow_reserved=param.allow_reserved,
+                        content_type=param.content_type,
+                    )
+
+    def add_body(self, media: MediaType, *, body_required: bool, description: str) -> BodyBinding:
+        content_type = media.content_type
+        schema = media.schema if media.schema is not None else {}
+        binary = _is_binary_type(content_type) or (
+            schema.get("contentEncoding") == "base64" and not is_object_schema(schema)
+        )
+        members = None if binary or media.schema is None else object_members(schema, self.store)
+        if members is None or not members[0]:
+            if binary:
+                schema = {
+                    "type": "string",
+                    "contentEncoding": "base64",
+                    "description": f"The request body ({content_type}), base64-encoded.",
+                }
+            else:
+                schema = _with_description(schema, description)
+            self.add("", ArgLocation.BODY, schema, required=body_required)
+            return BodyBinding(content_type=content_type, whole=True, required=body_required, binary=binary)
+        props, props_required = members
+        encodings = {e.name: e for e in media.encodings}
+        parts = []
+        for wire_name, prop_schema in props.items():
+            self.add(wire_name, ArgLocation.BODY, prop_schema, required=wire_name in props_required)
+            encoding = encodings.get(wire_name)
+            is_file = _is_file_schema(prop_schema, self.store)
+            if encoding is not None or is_file:
+                parts.append(
+                    PartBinding(
+                        wire_name=wire_name,
+                        content_type=encoding.content_type if encoding else None,
+                        style=encoding.style if encoding else None,
+                        explode=encoding.explode if encoding else None,
+                        is_file=is_file,
+                    )
+                )
+        return BodyBinding(content_type=content_type, whole=False, required=body_required, parts=tuple(parts))
+
+
+def build_input(operation: Operation, *, store: SchemaStore) -> ToolInput:
+    """The inputSchema (JSON Schema 2020-12, root `type: object`) and bindings of an operation.
+
+    Arguments come in the order path, query, body, header, cookie; that order also decides which of two
+    same-named arguments keeps the plain name (the other is prefixed with its location, `query_id`).
+
+    Raises:
+        RefError: a schema the input needs cannot be resolved.
+    """
+    builder = _InputBuilder(store)
+    diagnostics: list[Diagnostic] = []
+    builder.add_parameters(operation, _BEFORE_BODY)
+    body = None
+    request = operation.request_body
+    if request is not None:
+        media = min(request.content, key=_body_rank)
+        if len(request.content) > 1:
+            others = ", ".join(m.content_type for m in request.content if m is not media)
+            diagnostics.append(
+                Diagnostic(
+                    Severity.INFO,
+                    operation.location.child("requestBody"),
+                    f"request body sent as {media.content_type} (also accepted: {others})",
+                )
+            )
+        body = builder.add_body(media, body_required=request.required, description=request.description)
+    builder.add_parameters(operation, _AFTER_BODY)
+    schema: JsonObject = {"type": "object", "properties": builder.properties}
+    if builder.required:
+        schema["required"] = builder.required
+    schema["additionalProperties"] = False
+    bundled = bundle_schema(schema, store=store, mode=Mode.INPUT)
+    return ToolInput(bundled, tuple(builder.args), body, tuple(diagnostics))
+
+
+def _is_file_schema(schema: Any, store: SchemaStore) -> bool:
+    resolved = _resolve(schema, store, set())
+    if resolved is None:
+        return False
+    if resolved.get("type") == "array":
+        resolved = _resolve(resolved.get("items"), store, set()) or {}
+    return resolved.get("contentEncoding") == "base64"
+
+
+def _is_objectish(schema: Any, store: SchemaStore, seen: set[str]) -> bool:
+    resolved = _resolve(schema, store, seen)
+    if resolved is None:
+        return False
+    if is_object_schema(resolved):
+        return True
+    kind = resolved.get("type")
+    if kind is None and "allOf" in resolved:
+        return any(_is_objectish(part, store, seen) for part in resolved["allOf"])
+    return isinstance(kind, list) and "object" in kind and len([k for k in kind if k != "null"]) == 1
+
+
+def build_output(
+    operation: Operation, *, store: SchemaStore, max_chars: int
+) -> tuple[JsonObject | None, tuple[Diagnostic, ...]]:
+    """The outputSchema from the first 2xx JSON response, when it describes an object.
+
+    Returns:
+        The schema (root `type: object`) or None, and diagnostics (e.g. over the size budget).
+
+    Raises:
+        RefError: a schema the output needs cannot be resolved.
+    """
+    for response in sorted(operation.responses, key=lambda r: r.status):
+        if not response.status.startswith("2"):
+            continue
+        media = next((m for m in response.content if is_json_type(m.content_type) and m.schema), None)
+        if media is None or media.schema is None:
+            continue
+        if not _is_objectish(media.schema, store, set()):
+            return None, ()
+        bundle = SchemaBundle(media.schema, store=store, mode=Mode.OUTPUT, inline_root_ref=True)
+        size = bundle.estimated_chars
+        if size > max_chars:
+            note = f"outputSchema omitted: about {size:,} characters, over the {max_chars:,} budget"
+            where = operation.location.child("responses", response.status)
+            return None, (Diagnostic(Severity.INFO, where, note),)
+        schema = bundle.build()
+        if schema.get("type") != "object":
+            schema = {"type": "object", **{k: v for k, v in schema.items() if k != "type"}}
+        return schema, ()
+    return None, ()

@@ -1,0 +1,221 @@
+"""ToolSet: what an MCP server *exposes* — tools with schemas, annotations and HTTP bindings.
+
+This is the only input of the emitters (proxy, codegen). `to_json()` gives the tools/list shape plus
+the binding, used by `inspect --json` and by the snapshot tests.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from converter.errors import Diagnostic
+from converter.model import JsonObject, SecurityRequirement, SecurityScheme, Server
+
+
+class ArgLocation(enum.Enum):
+    """Where a tool argument goes on the wire."""
+
+    PATH = "path"
+    QUERY = "query"
+    HEADER = "header"
+    COOKIE = "cookie"
+    BODY = "body"
+    """A top-level property of the request body, or (`BodyBinding.whole`) the whole body."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArgBinding:
+    """How one argument of the inputSchema is sent."""
+
+    arg: str
+    """The argument's name in the inputSchema."""
+    location: ArgLocation
+    wire_name: str
+    """The parameter or body property name on the wire ("" for a whole body)."""
+    required: bool
+    style: str | None = None
+    explode: bool | None = None
+    allow_reserved: bool = False
+    content_type: str | None = None
+    """For parameters serialized with `content` (e.g. `application/json`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PartBinding:
+    """Encoding of one property of a form or multipart body."""
+
+    wire_name: str
+    content_type: str | None = None
+    style: str | None = None
+    explode: bool | None = None
+    is_file: bool = False
+    """The argument carries file content as base64; sent as a file part."""
+
+
+@dataclass(frozen=True, slots=True)
+class BodyBinding:
+    """How the request body is built."""
+
+    content_type: str
+    whole: bool
+    """True: the single `body` argument is the entire body. False: body arguments are its properties."""
+    required: bool
+    binary: bool = False
+    """The whole body is raw bytes, passed as base64."""
+    parts: tuple[PartBinding, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class HttpBinding:
+    """Everything needed to turn a tool call into an HTTP request."""
+
+    method: str
+    path: str
+    """The spec's path template, `/pets/{petId}`."""
+    servers: tuple[Server, ...]
+    args: tuple[ArgBinding, ...]
+    body: BodyBinding | None
+    security: tuple[SecurityRequirement, ...] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Annotations:
+    """MCP tool annotations (hints for clients)."""
+
+    read_only: bool
+    destructive: bool
+    idempotent: bool
+    open_world: bool = True
+
+    def to_json(self) -> dict[str, bool]:
+        """MCP's camelCase `annotations` object."""
+        return {
+            "readOnlyHint": self.read_only,
+            "destructiveHint": self.destructive,
+            "idempotentHint": self.idempotent,
+            "openWorldHint": self.open_world,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Tool:
+    """One MCP tool, made from one operation."""
+
+    name: str
+    title: str
+    description: str
+    input_schema: JsonObject
+    output_schema: JsonObject | None
+    annotations: Annotations
+    binding: HttpBinding
+    operation_id: str | None
+    tags: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """The tools/list entry plus `binding`."""
+        data: dict[str, Any] = {"name": self.name}
+        if self.title:
+            data["title"] = self.title
+        data["description"] = self.description
+        data["inputSchema"] = self.input_schema
+        if self.output_schema is not None:
+            data["outputSchema"] = self.output_schema
+        data["annotations"] = self.annotations.to_json()
+        data["binding"] = binding_to_json(self.binding)
+        return data
+
+    def listing_json(self) -> dict[str, Any]:
+        """Just the tools/list entry: what a model is shown."""
+        data = self.to_json()
+        del data["binding"]
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class ToolSet:
+    """The tools one server exposes, with what they share."""
+
+    name: str
+    version: str
+    instructions: str
+    tools: tuple[Tool, ...]
+    security_schemes: tuple[SecurityScheme, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """`{"tools": [...], "diagnostics": [...]}` as printed by `inspect --json`."""
+        return {
+            "tools": [tool.to_json() for tool in self.tools],
+            "diagnostics": [d.to_json() for d in self.diagnostics],
+        }
+
+
+def _drop_none(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def binding_to_json(binding: HttpBinding) -> dict[str, Any]:
+    """The binding as JSON: method, path template, servers and where each argument goes."""
+    data: dict[str, Any] = {"method": binding.method, "path": binding.path}
+    data["servers"] = [
+        _drop_none(
+            {
+                "url": s.url,
+                "variables": {
+                    v.name: _drop_none({"default": v.default, "enum": list(v.enum) or None}) for v in s.variables
+                }
+                or None,
+            }
+        )
+        for s in binding.servers
+    ]
+    data["args"] = [
+        _drop_none(
+            {
+                "arg": a.arg,
+                "in": a.location.value,
+                "name": a.wire_name,
+                "required": a.required,
+                "style": a.style,
+                "explode": a.explode,
+                "allowReserved": a.allow_reserved or None,
+                "contentType": a.content_type,
+            }
+        )
+        for a in binding.args
+    ]
+    if binding.body is not None:
+        body = binding.body
+        data["body"] = _drop_none(
+            {
+                "contentType": body.content_type,
+                "whole": body.whole,
+                "required": body.required,
+                "binary": body.binary or None,
+                "parts": [
+                    _drop_none(
+                        {
+                            "name": p.wire_name,
+                            "contentType": p.content_type,
+                            "style": p.style,
+                            "explode": p.explode,
+                            "file": p.is_file or None,
+                        }
+                    )
+                    for p in body.parts
+                ]
+                or None,
+            }
+        )
+    if binding.security is not None:
+        data["security"] = [{name: list(scopes) for name, scopes in req} for req in binding.security]
+    return data
+
+
+def estimate_tokens(tool: Tool) -> int:
+    """Rough token cost of a tool's tools/list entry: compact JSON characters / 4."""
+    text = json.dumps(tool.listing_json(), ensure_ascii=False, separators=(",", ":"))
+    return (len(text) + 3) // 4
