@@ -53,9 +53,8 @@ def inspect(spec: str, as_json: bool, verbose: bool, allow_remote_refs: bool) ->
 
     toolset = build_toolset(spec, allow_remote_refs=allow_remote_refs)
     if as_json:
-        out = sys.stdout
-        json.dump(toolset.to_json(), out, ensure_ascii=False, separators=(",", ":"))
-        out.write("\n")
+        # One write: json.dump() to a stream issues thousands of small writes.
+        sys.stdout.write(json.dumps(toolset.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n")
         return
     click.echo(render_table(toolset))
     render_diagnostics(toolset, verbose=verbose)

@@ -46,7 +46,7 @@ class Location:
         return "".join("/" + escape_pointer_token(t) for t in self.pointer)
 
     def __str__(self) -> str:
-        return f"{self.file}#{self.fragment}"
+        return f"{self.file}#{self.fragment}" if self.pointer else self.file
 
 
 class Severity(enum.Enum):

@@ -158,13 +158,17 @@ class SchemaStore:
         self.dialect = dialect
         self._names: dict[Target, str] = {}
         self._targets: dict[str, Target] = {}
+        self._referrers: dict[str, Location] = {}
         self._converted: dict[tuple[str, Mode], JsonObject] = {}
         self._references: dict[tuple[str, Mode], tuple[str, ...]] = {}
         self._recursive: dict[tuple[str, Mode], bool] = {}
         self._sizes: dict[tuple[str, Mode], int] = {}
 
-    def name_of(self, target: Target) -> str:
-        """The `$defs` name of a target, assigned on first sight: `Pet`, or `Pet_2` when taken."""
+    def name_of(self, target: Target, *, referrer: Location) -> str:
+        """The `$defs` name of a target, assigned on first sight: `Pet`, or `Pet_2` when taken.
+
+        `referrer` (the first `$ref` seen pointing at it) is where an unresolvable target is reported.
+        """
         name = self._names.get(target)
         if name is not None:
             return name
@@ -178,6 +182,7 @@ class SchemaStore:
             name = f"{base}_{counter}"
         self._names[target] = name
         self._targets[name] = target
+        self._referrers[name] = referrer
         return name
 
     def location_of(self, name: str) -> Location:
@@ -195,7 +200,7 @@ class SchemaStore:
         if converted is None:
             target = self._targets[name]
             where = self.resolver.location(target)
-            raw = self.resolver.get(target, where=where)
+            raw = self.resolver.get(target, where=self._referrers[name])
             converted = self.convert(raw, base=target.uri, where=where, mode=mode)
             self._converted[key] = converted
         return converted
@@ -281,8 +286,9 @@ class SchemaStore:
         out: JsonObject = {}
         ref = node.get("$ref")
         if isinstance(ref, str):
-            target = self.resolver.parse_ref(ref, base=base, where=where.child("$ref"))
-            out["$ref"] = DEFS_PREFIX + self.name_of(target)
+            here = where.child("$ref")
+            target = self.resolver.parse_ref(ref, base=base, where=here)
+            out["$ref"] = DEFS_PREFIX + self.name_of(target, referrer=here)
         for keyword, value in node.items():
             if keyword in SCHEMA_KEYWORDS:
                 if keyword == "items" and isinstance(value, list):  # draft-04 tuple form

@@ -1,4 +1,4 @@
-"""Full validation of a document with openapi-spec-validator; prance bundles multi-file specs first.
+"""Full validation of a document (multi-file specs included) with openapi-spec-validator.
 
 Slow on big specs (tens of seconds), so nothing on the `inspect`/`serve` path imports this module.
 """
@@ -33,19 +33,19 @@ def _refs(node: Any, pointer: tuple[str, ...] = ()) -> Iterator[tuple[str, tuple
             stack.extend((v, (*where, str(i))) for i, v in enumerate(current))
 
 
-def check_external_refs(document: LoadedDocument, *, allow_remote_refs: bool) -> bool:
-    """Apply oa2mcp's `$ref` policy to every document the spec reaches, before any other tool reads them.
+def check_refs(document: LoadedDocument, *, allow_remote_refs: bool) -> list[str]:
+    """Apply oa2mcp's `$ref` policy to every document the spec reaches, and find dangling refs.
 
     Returns:
-        True when the spec refers to other documents.
+        One `file#/pointer: message` line per `$ref` that does not resolve.
 
     Raises:
-        RefError: a ref escapes the spec's directory, is remote and not allowed, or dangles.
+        RefError: a ref escapes the spec's directory or is remote and not allowed (nothing else reads it then).
     """
     resolver = Resolver(document, allow_remote_refs=allow_remote_refs)
     pending = [document.uri]
     visited: set[str] = set()
-    external = False
+    problems = []
     while pending:
         uri = pending.pop()
         if uri in visited:
@@ -56,11 +56,14 @@ def check_external_refs(document: LoadedDocument, *, allow_remote_refs: bool) ->
         for ref, pointer in _refs(data):
             here = Location(resolver.display(uri), pointer)
             target = resolver.parse_ref(ref, base=uri, where=here)
-            if target.uri != uri:
-                external = True
+            try:
                 resolver.get(target, where=here)
+            except RefError as err:
+                problems.append(str(err))
+                continue
+            if target.uri != uri:
                 pending.append(target.uri)
-    return external
+    return problems
 
 
 def validate_document(document: LoadedDocument, *, allow_remote_refs: bool = False) -> list[str]:
@@ -82,22 +85,28 @@ def validate_document(document: LoadedDocument, *, allow_remote_refs: bool = Fal
     data = document.data
     if not isinstance(data, dict):
         raise SpecError(Location(document.display), "not an OpenAPI document: the top level is not an object")
-    if check_external_refs(document, allow_remote_refs=allow_remote_refs):
-        data = _bundle_external(document, allow_remote_refs=allow_remote_refs)
+    # Our policy first (no escaping, no remote unless allowed, nothing dangling); then the validator
+    # follows the external refs itself, each resolved against its own file as JSON Reference requires.
+    problems = check_refs(document, allow_remote_refs=allow_remote_refs)
     try:
         version = get_spec_version(data)
     except OpenAPIVersionNotFound as err:
         raise SpecError(Location(document.display), "not an OpenAPI 2.0/3.x document: no known version field") from err
     base_uri = document.uri if is_url(document.uri) else Path(document.uri).as_uri()
     validator = _validator_class(version)(data, base_uri=base_uri)
-    problems = []
-    for error in validator.iter_errors():
-        if not isinstance(error, OpenAPIValidationError):
-            continue
-        path = tuple(str(p) for p in getattr(error, "absolute_path", ()) or ())
-        problems.append(f"{Location(document.display, path)}: {_first_line(error.message)}")
-        if len(problems) >= MAX_PROBLEMS:
+    errors = validator.iter_errors()
+    while len(problems) < MAX_PROBLEMS:
+        try:
+            error = next(errors)
+        except StopIteration:
             break
+        except Exception as err:  # the validator's own checks assume a well-shaped document; stop there
+            if not problems:
+                problems.append(f"{Location(document.display)}: not a valid document ({type(err).__name__})")
+            break
+        if isinstance(error, OpenAPIValidationError):
+            path = tuple(str(p) for p in getattr(error, "absolute_path", ()) or ())
+            problems.append(f"{Location(document.display, path)}: {_first_line(error.message)}")
     return problems
 
 
@@ -109,7 +118,7 @@ def _first_line(message: str) -> str:
 def _validator_class(version: Any) -> Any:
     import openapi_spec_validator as osv  # noqa: PLC0415
 
-    name = f"{version.name}{version.version}"
+    name = f"{version.keyword}{version.major}.{version.minor}"
     classes = {
         "swagger2.0": osv.OpenAPIV2SpecValidator,
         "openapi3.0": osv.OpenAPIV30SpecValidator,
@@ -118,24 +127,3 @@ def _validator_class(version: Any) -> Any:
     if name.startswith("openapi3.2") and hasattr(osv, "OpenAPIV32SpecValidator"):
         return osv.OpenAPIV32SpecValidator
     return classes.get(name, osv.OpenAPIV31SpecValidator)
-
-
-def _bundle_external(document: LoadedDocument, *, allow_remote_refs: bool) -> Any:
-    """One document with every external `$ref` pulled in (prance); internal refs stay refs."""
-    from prance.util import resolver as prance_resolver  # noqa: PLC0415
-    from prance.util.url import ResolutionError  # noqa: PLC0415
-
-    types = prance_resolver.RESOLVE_FILES | (prance_resolver.RESOLVE_HTTP if allow_remote_refs else 0)
-    url = document.uri if is_url(document.uri) else Path(document.uri).as_uri()
-    resolver = prance_resolver.RefResolver(
-        document.data,
-        url,
-        resolve_types=types,
-        resolve_method=prance_resolver.TRANSLATE_EXTERNAL,
-        strict=False,
-    )
-    try:
-        resolver.resolve_references()
-    except ResolutionError as err:
-        raise RefError(Location(document.display), f"cannot bundle external $refs: {err}") from err
-    return resolver.specs

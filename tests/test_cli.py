@@ -1,0 +1,123 @@
+"""The `oa2mcp` command as a user runs it: a real subprocess, stdout/stderr and exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, ROOT, check_snapshot
+
+# bad-operation.yaml converts (with a diagnostic): see test_bad_operation_is_skipped_with_a_diagnostic.
+INVALID = sorted(
+    p for p in (FIXTURES / "invalid").iterdir() if p.suffix in (".yaml", ".json") and p.name != "bad-operation.yaml"
+)
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "converter", *args], cwd=cwd, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+@pytest.mark.parametrize("spec", INVALID, ids=[p.name for p in INVALID])
+def test_invalid_spec_gives_one_located_line_and_exit_2(spec: Path) -> None:
+    result = run("inspect", str(spec.relative_to(ROOT)))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"oa2mcp: fixtures/invalid/{spec.name}")
+    check_snapshot(f"invalid/{spec.stem}{spec.suffix}.txt", result.stderr)
+
+
+def test_bad_operation_is_skipped_with_a_diagnostic() -> None:
+    result = run("inspect", "--json", "fixtures/invalid/bad-operation.yaml")
+    assert result.returncode == 0
+    data = json.loads(result.stdout)
+    assert [t["binding"]["method"] + " " + t["binding"]["path"] for t in data["tools"]] == ["GET /pets"]
+    (diagnostic,) = data["diagnostics"]
+    assert diagnostic["severity"] == "error"
+    assert diagnostic["location"] == "fixtures/invalid/bad-operation.yaml#/paths/~1pets/post/parameters"
+
+
+def test_missing_file_is_an_error_not_a_traceback() -> None:
+    result = run("inspect", "no/such/spec.yaml")
+    assert result.returncode == 2
+    assert result.stderr == "oa2mcp: no/such/spec.yaml: no such file\n"
+
+
+def test_inspect_table_lists_tools_and_total() -> None:
+    result = run("inspect", "fixtures/petstore-3.0.yaml")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["TOOL", "METHOD", "PATH", "ARGS", "TOKENS"]
+    assert any(line.split()[:3] == ["list_pets", "GET", "/pets"] for line in lines)
+    assert lines[-1].startswith("17 tools, ~") and lines[-1].endswith("tokens in tools/list (Pet Shelter 1.4.0)")
+
+
+def test_inspect_json_has_tools_list_shape_and_binding() -> None:
+    result = run("inspect", "--json", "fixtures/petstore-3.1.yaml")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == {"tools", "diagnostics"}
+    tool = next(t for t in data["tools"] if t["name"] == "pets_get_by_id")
+    assert {"name", "title", "description", "inputSchema", "outputSchema", "annotations", "binding"} <= set(tool)
+    assert tool["binding"]["method"] == "GET"
+    assert tool["binding"]["path"] == "/pets/{id}"
+    assert {"arg": "query_id", "in": "query", "name": "id"}.items() <= tool["binding"]["args"][1].items()
+
+
+def test_multi_file_spec_resolves_relative_refs_from_another_directory(tmp_path: Path) -> None:
+    result = run("inspect", "--json", str(FIXTURES / "multi-file" / "openapi.yaml"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    tools = {t["name"]: t for t in json.loads(result.stdout)["tools"]}
+    assert "amount" in json.dumps(tools["create_order"]["inputSchema"])
+
+
+def test_validate_accepts_valid_specs() -> None:
+    for spec in ("fixtures/petstore-3.0.yaml", "fixtures/petstore-2.0.json", "fixtures/multi-file/openapi.yaml"):
+        result = run("validate", spec)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == f"{spec}: valid\n"
+
+
+def test_validate_lists_problems_with_locations_and_exits_2() -> None:
+    result = run("validate", "fixtures/invalid/paths-not-object.yaml")
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("fixtures/invalid/paths-not-object.yaml#/paths: ")
+    assert lines[-1] == "fixtures/invalid/paths-not-object.yaml: invalid (1 problem)"
+
+
+def test_validate_refuses_refs_outside_the_spec_directory() -> None:
+    result = run("validate", "fixtures/invalid/escaping-ref.yaml")
+    assert result.returncode == 2
+    assert "points outside the spec's directory" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_help_describes_the_commands() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    assert "inspect" in result.stdout and "validate" in result.stdout
+    result = run("inspect", "--help")
+    assert "--allow-remote-refs" in result.stdout and "--json" in result.stdout
+
+
+def test_console_script_entry_point_is_declared() -> None:
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'oa2mcp = "converter.cli:main"' in text
+
+
+def test_validate_reports_dangling_refs_the_schema_check_misses() -> None:
+    result = run("validate", "fixtures/invalid/dangling-ref.yaml")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0] == (
+        "fixtures/invalid/dangling-ref.yaml#/paths/~1pets/post/requestBody/content/application~1json/schema/$ref: "
+        "unresolvable $ref: nothing at fixtures/invalid/dangling-ref.yaml#/components/schemas/Missing"
+    )
