@@ -29,31 +29,32 @@ class _Bundler:
     def __init__(self, store: SchemaStore, mode: Mode) -> None:
         self.store = store
         self.mode = mode
-        self.edges: dict[str, list[str]] = {}
-        self.indegree: dict[str, int] = {}
+        self.reached: frozenset[str] = frozenset()
+        self.root_refs: list[str] = []
         self.inline: set[str] = set()
         self.root_alias: str | None = None
         """A shared schema whose content is the root itself: references to it become `#`."""
 
     def scan(self, root: JsonObject) -> None:
-        """Find every shared schema reachable from `root`, counting the places that refer to each."""
-        pending: list[str] = []
-        collect_refs(root, pending)
-        pending = [n for n in pending if n != self.root_alias]
-        for name in pending:
-            self.indegree[name] = self.indegree.get(name, 0) + 1
-        while pending:
-            name = pending.pop()
-            if name in self.edges:
-                continue
-            refs = [n for n in self.store.references(name, self.mode) if n != self.root_alias]
-            self.edges[name] = refs
-            for ref in refs:
-                self.indegree[ref] = self.indegree.get(ref, 0) + 1
-                if ref not in self.edges:
-                    pending.append(ref)
+        """Find every shared schema reachable from `root`."""
+        collect_refs(root, self.root_refs)
+        self.reached = frozenset().union(*(self.store.closure(n, self.mode) for n in self.root_refs)) - {
+            self.root_alias
+        }
+
+    def plan(self) -> None:
+        """Decide what to inline: the schemas referred to from exactly one place and not recursive."""
+        indegree: dict[str, int] = {}
+        alias = self.root_alias
+        for name in self.root_refs:
+            indegree[name] = indegree.get(name, 0) + 1
+        for name in self.reached:
+            for ref in self.store.references(name, self.mode):
+                indegree[ref] = indegree.get(ref, 0) + 1
         self.inline = {
-            n for n, count in self.indegree.items() if count == 1 and not self.store.is_recursive(n, self.mode)
+            n
+            for n, count in indegree.items()
+            if count == 1 and n != alias and not self.store.is_recursive(n, self.mode)
         }
 
     def definition(self, name: str) -> Any:
@@ -133,13 +134,14 @@ class SchemaBundle:
         """About how long the built schema is as compact JSON: each reachable schema is in it once."""
         bundler = self._bundler
         own = len(json.dumps(self._root, separators=(",", ":")))
-        return own + sum(bundler.store.size(n, bundler.mode) for n in bundler.edges)
+        return own + sum(bundler.store.size(n, bundler.mode) for n in bundler.reached)
 
     def build(self) -> JsonObject:
         """The self-contained schema: inlined where used once, the rest under `$defs`."""
         bundler = self._bundler
+        bundler.plan()
         result = bundler.materialize(self._root)
-        shared = sorted(n for n in bundler.edges if n not in bundler.inline)
+        shared = sorted(n for n in bundler.reached if n not in bundler.inline)
         if shared:
             result = {**result, "$defs": {n: bundler.definition(n) for n in shared}}
         return dict(result)

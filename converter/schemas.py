@@ -6,6 +6,7 @@ import enum
 import json
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from converter.errors import Location
@@ -150,6 +151,17 @@ def is_object_schema(schema: JsonObject) -> bool:
     return False
 
 
+@dataclass(slots=True)
+class _ModeCache:
+    """What the store has worked out about shared schemas, for one mode."""
+
+    converted: dict[str, JsonObject] = field(default_factory=dict)
+    references: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    closures: dict[str, frozenset[str]] = field(default_factory=dict)
+    sizes: dict[str, int] = field(default_factory=dict)
+    recursive: dict[str, bool] = field(default_factory=dict)
+
+
 class SchemaStore:
     """Converts schemas to JSON Schema 2020-12 and hands out shared ones by name, converting each once."""
 
@@ -159,10 +171,7 @@ class SchemaStore:
         self._names: dict[Target, str] = {}
         self._targets: dict[str, Target] = {}
         self._referrers: dict[str, Location] = {}
-        self._converted: dict[tuple[str, Mode], JsonObject] = {}
-        self._references: dict[tuple[str, Mode], tuple[str, ...]] = {}
-        self._recursive: dict[tuple[str, Mode], bool] = {}
-        self._sizes: dict[tuple[str, Mode], int] = {}
+        self._caches = {mode: _ModeCache() for mode in Mode}
 
     def name_of(self, target: Target, *, referrer: Location) -> str:
         """The `$defs` name of a target, assigned on first sight: `Pet`, or `Pet_2` when taken.
@@ -195,42 +204,61 @@ class SchemaStore:
         Raises:
             RefError: it, or a file it lives in, cannot be resolved.
         """
-        key = (name, mode)
-        converted = self._converted.get(key)
+        cache = self._caches[mode].converted
+        converted = cache.get(name)
         if converted is None:
             target = self._targets[name]
             where = self.resolver.location(target)
             raw = self.resolver.get(target, where=self._referrers[name])
-            converted = self.convert(raw, base=target.uri, where=where, mode=mode)
-            self._converted[key] = converted
+            converted = cache[name] = self.convert(raw, base=target.uri, where=where, mode=mode)
         return converted
 
     def references(self, name: str, mode: Mode) -> tuple[str, ...]:
         """The shared-schema names the definition of `name` refers to, once per place (cached)."""
-        key = (name, mode)
-        refs = self._references.get(key)
+        cache = self._caches[mode].references
+        refs = cache.get(name)
         if refs is None:
             found: list[str] = []
             collect_refs(self.definition(name, mode), found)
-            refs = self._references[key] = tuple(found)
+            refs = cache[name] = tuple(found)
         return refs
+
+    def closure(self, name: str, mode: Mode) -> frozenset[str]:
+        """`name` and every shared schema reachable from it (cached)."""
+        cache = self._caches[mode].closures
+        reach = cache.get(name)
+        if reach is None:
+            found = {name}
+            pending = [name]
+            while pending:
+                for ref in self.references(pending.pop(), mode):
+                    if ref in found:
+                        continue
+                    known = cache.get(ref)
+                    if known is not None:
+                        found |= known
+                    else:
+                        found.add(ref)
+                        pending.append(ref)
+            reach = cache[name] = frozenset(found)
+        return reach
 
     def size(self, name: str, mode: Mode) -> int:
         """Characters of the definition of `name` as compact JSON (its references counted as references)."""
-        key = (name, mode)
-        size = self._sizes.get(key)
+        cache = self._caches[mode].sizes
+        size = cache.get(name)
         if size is None:
-            size = self._sizes[key] = len(json.dumps(self.definition(name, mode), separators=(",", ":")))
+            size = cache[name] = len(json.dumps(self.definition(name, mode), separators=(",", ":")))
         return size
 
     def is_recursive(self, name: str, mode: Mode) -> bool:
         """True when `name` is on a reference cycle (it can reach itself)."""
-        key = (name, mode)
-        if key not in self._recursive:
-            self._find_cycles(name, mode)
-        return self._recursive[key]
+        cache = self._caches[mode].recursive
+        if name not in cache:
+            self._find_cycles(name, mode, cache)
+        return cache[name]
 
-    def _find_cycles(self, start: str, mode: Mode) -> None:
+    def _find_cycles(self, start: str, mode: Mode, known: dict[str, bool]) -> None:
         # Tarjan's strongly connected components, iterative. A node already classified is a leaf here:
         # had it been on a cycle with an unclassified node, its own search would have reached that node.
         index: dict[str, int] = {}
@@ -245,7 +273,7 @@ class SchemaStore:
                 index[node] = low[node] = len(index)
                 stack.append(node)
                 on_stack.add(node)
-                successors_of[node] = [n for n in self.references(node, mode) if (n, mode) not in self._recursive]
+                successors_of[node] = [n for n in self.references(node, mode) if n not in known]
             successors = successors_of[node]
             if child < len(successors):
                 work.append((node, child + 1))
@@ -265,7 +293,7 @@ class SchemaStore:
                         break
                 cyclic = len(component) > 1 or node in successors
                 for member in component:
-                    self._recursive[(member, mode)] = cyclic
+                    known[member] = cyclic
             if work:
                 parent = work[-1][0]
                 low[parent] = min(low[parent], low[node])

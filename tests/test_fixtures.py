@@ -45,8 +45,8 @@ def _resolves(schema: dict[str, Any], ref: str) -> bool:
     if not ref.startswith("#"):
         return False
     node: Any = schema
-    for token in filter(None, ref[1:].split("/")):
-        token = unescape_pointer_token(token)
+    for raw in filter(None, ref[1:].split("/")):
+        token = unescape_pointer_token(raw)
         if not isinstance(node, dict) or token not in node:
             return False
         node = node[token]
