@@ -139,9 +139,27 @@ def count_operations(spec: Path) -> int | None:
     paths = doc.get("paths") if isinstance(doc, dict) else None
     if not isinstance(paths, dict):
         return 0
-    return sum(
-        1 for item in paths.values() if isinstance(item, dict) for method in item if str(method).lower() in HTTP_METHODS
-    )
+    count = 0
+    for item in paths.values():
+        if isinstance(item, dict) and isinstance(item.get("$ref"), str) and item["$ref"].startswith("#/"):
+            item = resolve_local(doc, item["$ref"])  # noqa: PLW2901 - a path item may be a local $ref
+        if isinstance(item, dict):
+            count += sum(1 for method in item if str(method).lower() in HTTP_METHODS)
+    return count
+
+
+def resolve_local(doc: Any, ref: str) -> Any:
+    """Follow a `#/...` JSON pointer inside `doc` (None if it leads nowhere)."""
+    node = doc
+    for token in ref[2:].split("/"):
+        token = token.replace("~1", "/").replace("~0", "~")  # noqa: PLW2901
+        if isinstance(node, dict):
+            node = node.get(token)
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return None
+    return node
 
 
 # --------------------------------------------------------------------------------------------------
@@ -270,6 +288,9 @@ def check_binding(tool: dict[str, Any], *, failures: list[dict[str, str]], notes
         failures.append({"kind": "arg_not_property", "where": f"{name}:binding/args", "detail": f"{missing[:10]}"})
     if extra := sorted(props - set(args)):
         failures.append({"kind": "property_not_arg", "where": f"{name}:inputSchema", "detail": f"{extra[:10]}"})
+    required = schema.get("required", []) if isinstance(schema, dict) else []
+    if isinstance(required, list) and (unknown := sorted(str(r) for r in set(required) - props)):
+        notes.append({"kind": "required_not_property", "where": f"{name}:inputSchema/required", "detail": f"{unknown}"})
     if isinstance(path, str):
         bound = {a.get("name") for a in binding.get("args", []) if isinstance(a, dict) and a.get("in") == "path"}
         if unbound := sorted(set(PATH_PARAM_RE.findall(path)) - bound):
@@ -361,6 +382,14 @@ def check_output(
                 tool["outputSchema"], label="outputSchema", tool=name, failures=failures, bad_patterns=bad_patterns
             )
         check_binding(tool, failures=failures, notes=notes)
+    if record["ops"] is not None and record["ops"] != len(tools):
+        notes.append(
+            {
+                "kind": "ops_vs_tools",
+                "where": record["spec"],
+                "detail": f"{record['ops']} operations, {len(tools)} tools",
+            }
+        )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -372,6 +401,8 @@ def normalize_message(message: str) -> str:
     message = re.sub(r"'[^']*'", "'…'", message)
     message = re.sub(r'"[^"]*"', '"…"', message)
     message = re.sub(r"#/[^\s,;)]*", "#/…", message)
+    message = re.sub(r"\b[a-z]+/[\w.+*-]+", "<mime>", message)  # content types: one row per message shape
+    message = re.sub(r"<mime>(, <mime>)+", "<mime>", message)
     message = re.sub(r"\b\d+\b", "N", message)
     return message[:160]
 
@@ -413,6 +444,9 @@ def print_summary(records: list[dict[str, Any]], *, top: int) -> None:
         print(f"{label}: {sum(r[key] for r in records)} in {sum(1 for r in records if r[key])} specs")
     if kinds:
         print("failure kinds: " + ", ".join(f"{k}={n}" for k, n in kinds.most_common()))
+    note_kinds = collections.Counter(n["kind"] for r in records for n in r["notes"])
+    if note_kinds:
+        print("note kinds (first 25 per spec): " + ", ".join(f"{k}={n}" for k, n in note_kinds.most_common()))
     print("slowest:")
     for r in sorted(records, key=lambda r: r["seconds"], reverse=True)[:5]:
         print(f"  {r['seconds']:7.1f}s {r['rss_mb']:6.0f}MB  ops={r['ops']} tools={r['tools']}  {r['spec']}")

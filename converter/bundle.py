@@ -100,7 +100,7 @@ class _Bundler:
             return target
         if _ANNOTATION_KEYS.issuperset(siblings):
             return {**target, **siblings}
-        return {"allOf": [target], **siblings}
+        return {**siblings, "allOf": [target, *siblings.get("allOf", ())]}
 
 
 class SchemaBundle:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,24 +24,28 @@ class _SpecLoader(_BaseLoader):  # type: ignore[valid-type,misc]
     """Safe YAML loader that keeps dates as strings and mapping keys as strings, as JSON would."""
 
 
-# YAML 1.1 turns `2024-01-01` into a date, which JSON Schema examples and defaults must not be.
+# Read plain scalars the way YAML 1.2 (and JSON) would: YAML 1.1 turns `2024-01-01` into a date,
+# `yes`/`no`/`on`/`off` into booleans and `010` into 8, none of which a spec author means.
+_REPLACED_TAGS = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int"}
 _SpecLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _REPLACED_TAGS]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
+_SpecLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_SpecLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
+_SpecLoader.add_constructor("tag:yaml.org,2002:int", lambda loader, node: int(loader.construct_scalar(node), 10))
 
 
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[str, Any]:
     loader.flatten_mapping(node)
     result: dict[str, Any] = {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if isinstance(key, bool):
-            key = "true" if key else "false"
-        elif key is None:
-            key = "null"
-        elif not isinstance(key, str):
-            key = str(key)  # response codes written as `200:` are integers in YAML
+        if isinstance(key_node, yaml.ScalarNode):
+            key = key_node.value  # as written: `200:` is the status code "200", not the integer 200
+        else:
+            key = str(loader.construct_object(key_node, deep=True))
         result[key] = loader.construct_object(value_node, deep=True)
     return result
 
@@ -114,9 +119,29 @@ def parse_text(text: str, *, display: str, is_json: bool | None = None) -> Any:
     return _parse_yaml(text, location)
 
 
+MAX_YAML_DEPTH = 1000
+# Only a document with a very long line can nest deeper than MAX_YAML_DEPTH (block nesting needs
+# indentation, flow nesting a run of brackets); only such documents pay for the event scan below.
+_LONG_LINE = re.compile(rf"[^\n]{{{2 * MAX_YAML_DEPTH}}}")
+
+
+def _check_depth(text: str, location: Location) -> None:
+    """Refuse YAML nested deeper than MAX_YAML_DEPTH: libyaml's composer recurses in C and would crash."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_SpecLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise LoadError(location, f"invalid YAML: nested more than {MAX_YAML_DEPTH} levels deep")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
 def _parse_yaml(text: str, location: Location) -> Any:
     loader = _SpecLoader(text)
     try:
+        if _LONG_LINE.search(text):
+            _check_depth(text, location)
         node = loader.get_single_node()
         if node is None:
             return None
@@ -176,7 +201,11 @@ def fetch_url(url: str, *, timeout: float = 30.0) -> str:
                     if received > MAX_DOCUMENT_BYTES:
                         raise LoadError(location, f"response exceeds {MAX_DOCUMENT_BYTES:,} bytes")
                     chunks.append(chunk)
-                return b"".join(chunks).decode(resp.encoding or "utf-8", errors="replace")
+                body = b"".join(chunks)
+                charset = (resp.charset_encoding or "utf-8").lower()
+                return body.decode("utf-8-sig" if charset in ("utf-8", "utf8") else charset)
+    except (UnicodeDecodeError, LookupError) as err:
+        raise LoadError(location, f"response is not text in its declared charset: {err}") from err
     except httpx.HTTPError as err:
         raise LoadError(location, f"cannot fetch: {err}") from err
 
@@ -192,6 +221,6 @@ def load_document(source: str) -> LoadedDocument:
         uri = source
     else:
         text = read_file(source, display=source)
-        uri = os.path.abspath(source)
+        uri = os.path.realpath(source)  # the same file reached through a symlink must be the same document
     is_json = True if source.lower().endswith(".json") else None
     return LoadedDocument(parse_text(text, display=source, is_json=is_json), uri, source)

@@ -102,7 +102,7 @@ class Resolver:
         for depth, token in enumerate(target.pointer):
             if isinstance(node, dict) and token in node:
                 node = node[token]
-            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            elif isinstance(node, list) and token.isdigit() and token == str(int(token)) and int(token) < len(node):
                 node = node[int(token)]
             else:
                 missing = Location(self.display(target.uri), target.pointer[: depth + 1])

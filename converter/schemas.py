@@ -25,7 +25,8 @@ class Mode(enum.Enum):
 
 
 class Dialect(enum.Enum):
-    """The schema dialect of the source document."""
+    """The schema dialect of the source document (recorded; conversion reads 3.0 forms in 3.1 documents
+    too — `nullable`, boolean exclusive bounds, `example` — because real specs mix them)."""
 
     OAS30 = "3.0"
     """OpenAPI 3.0 (and Swagger 2.0, upgraded): `nullable`, boolean exclusive bounds, `example`."""
@@ -208,8 +209,8 @@ class SchemaStore:
         converted = cache.get(name)
         if converted is None:
             target = self._targets[name]
-            where = self.resolver.location(target)
             raw = self.resolver.get(target, where=self._referrers[name])
+            where = self.resolver.location(target)  # after get(): a file's short name is known once loaded
             converted = cache[name] = self.convert(raw, base=target.uri, where=where, mode=mode)
         return converted
 
@@ -372,7 +373,8 @@ class SchemaStore:
         if out.get("type") == "file" or node.get("type") == "file":
             out["type"] = "string"
             out["format"] = "binary"
-        if mode is Mode.INPUT and out.get("format") == "binary" and out.get("type") == "string":
+        kind = out.get("type")
+        if mode is Mode.INPUT and out.get("format") == "binary" and (kind == "string" or "string" in (kind or ())):
             del out["format"]
             out["contentEncoding"] = "base64"
         if "properties" in out and "required" in out:
