@@ -43,18 +43,23 @@ def _is_binary_type(content_type: str) -> bool:
 
 
 def _body_rank(media: MediaType) -> int:
+    """Which request content type to send, lowest first: plain JSON, other JSON, forms, the rest."""
     essence = media.content_type.split(";", 1)[0].strip().lower()
-    if is_json_type(essence) and essence != "*/*":
+    if essence == "application/json":
         return 0
-    if essence == "application/x-www-form-urlencoded":
+    if is_json_type(essence) and "*" not in essence:
         return 1
+    if is_json_type(essence):
+        return 2  # a media range such as application/*+json: a concrete type is better
+    if essence == "application/x-www-form-urlencoded":
+        return 3
     if essence == "multipart/form-data":
-        return 2
-    if _is_binary_type(essence):
         return 4
+    if _is_binary_type(essence):
+        return 6
     if essence.startswith("text/"):
-        return 5
-    return 3
+        return 7
+    return 5
 
 
 class _Names:

@@ -185,3 +185,10 @@ def test_recursive_output_refers_back_to_its_root() -> None:
         "properties": {"children": {"type": "array", "items": {"$ref": "#"}}},
     }
     Draft202012Validator(tool.output_schema).validate({"children": [{"children": []}]})
+
+
+def test_a_concrete_json_type_is_preferred_over_a_media_range() -> None:
+    schema = {"type": "object", "properties": {"a": {"type": "string"}}}
+    body = {"content": {"application/*+json": {"schema": schema}, "application/json": {"schema": schema}}}
+    tool = tool_of({"requestBody": body}, path="/things")
+    assert tool.binding.body is not None and tool.binding.body.content_type == "application/json"
