@@ -122,6 +122,8 @@ class _Parser:
         self.store = store
         self.diagnostics = diagnostics
         self.root_uri = resolver.root_uri
+        self.ignored_headers: dict[str, tuple[Location, int]] = {}
+        """Accept/Content-Type/Authorization header parameters seen: first location and count."""
 
     def warn(self, where: Location, message: str, severity: Severity = Severity.WARNING) -> None:
         self.diagnostics.append(Diagnostic(severity, where, message))
@@ -137,7 +139,14 @@ class _Parser:
             raise SpecError(where.child("paths"), f"'paths' must be an object, not {type(paths).__name__}")
         operations: list[Operation] = []
         for path, item in paths.items():
+            if str(path).startswith("x-"):
+                continue  # a specification extension, not a path
             operations.extend(self.path_item(str(path), item, where.child("paths", path), servers, security))
+        for name, (first, count) in self.ignored_headers.items():
+            times = f" ({count} operations)" if count > 1 else ""
+            self.warn(
+                first, f"header parameter '{name}' ignored{times}: OpenAPI leaves it to the client", Severity.INFO
+            )
         return ApiModel(
             title=_text(info.get("title")) or "API",
             version=str(info.get("version", "")),
@@ -254,6 +263,7 @@ class _Parser:
             self.warn(where, "path item must be an object; skipped", Severity.ERROR)
             return []
         item_servers = self.servers(item.get("servers"), where.child("servers")) or servers
+        path, _, query = path.partition("?")  # `/search?q={q}`: some specs template the query string too
         operations = []
         for key, raw_op in item.items():
             method = _METHODS.get(key)
@@ -261,7 +271,9 @@ class _Parser:
                 continue
             op_where = where.child(key)
             try:
-                operations.append(self.operation(method, path, item, raw_op, base, op_where, item_servers, security))
+                operations.append(
+                    self.operation(method, path, query, item, raw_op, base, op_where, item_servers, security)
+                )
             except _SkipError as skip:
                 self.warn(skip.location, f"operation skipped: {skip.message}", Severity.ERROR)
         return operations
@@ -270,6 +282,7 @@ class _Parser:
         self,
         method: HttpMethod,
         path: str,
+        query: str,
         item: dict[str, Any],
         raw: Any,
         base: str,
@@ -278,7 +291,7 @@ class _Parser:
         security: tuple[SecurityRequirement, ...] | None,
     ) -> Operation:
         op = _as_dict(raw, where, "an operation")
-        params = self.parameters(path, item.get("parameters"), op.get("parameters"), base, where)
+        params = self.parameters(path, query, item.get("parameters"), op.get("parameters"), base, where)
         body = None
         if "requestBody" in op:
             body = self.request_body(op["requestBody"], base, where.child("requestBody"))
@@ -302,7 +315,7 @@ class _Parser:
         )
 
     def parameters(
-        self, path: str, item_params: Any, op_params: Any, base: str, where: Location
+        self, path: str, query: str, item_params: Any, op_params: Any, base: str, where: Location
     ) -> tuple[Parameter, ...]:
         merged: dict[tuple[str, ParamLocation], Parameter] = {}
         for raw_list, list_where in (
@@ -317,6 +330,7 @@ class _Parser:
                 param = self.parameter(raw, base, list_where.child(index))
                 if param is not None:
                     merged[(param.name, param.location)] = param
+        self.query_template(query, merged, where)
         template_names = _PATH_PARAM.findall(path)
         for name in template_names:
             if (name, ParamLocation.PATH) not in merged:
@@ -335,19 +349,44 @@ class _Parser:
             del merged[key]
         return tuple(merged.values())
 
+    def query_template(self, query: str, merged: dict[tuple[str, ParamLocation], Parameter], where: Location) -> None:
+        """Turn `name={var}` pairs of a path key's query string into query parameters."""
+        for pair in filter(None, query.split("&")):
+            wire, _, value = pair.partition("=")
+            var = _PATH_PARAM.fullmatch(value)
+            if var is None:
+                self.warn(where, f"fixed query '{pair}' in the path key is not sent; declare it as a parameter")
+                continue
+            declared = merged.pop((var.group(1), ParamLocation.PATH), None)
+            if (wire, ParamLocation.QUERY) in merged:
+                continue
+            merged[(wire, ParamLocation.QUERY)] = Parameter(
+                name=wire,
+                location=ParamLocation.QUERY,
+                required=True if declared is None else declared.required,
+                description="" if declared is None else declared.description,
+                schema={"type": "string"} if declared is None else declared.schema,
+                style="form",
+                explode=True,
+            )
+
     def parameter(self, raw: Any, base: str, where: Location) -> Parameter | None:
         node, base, where = self.resolver.follow(raw, base=base, where=where)
         if not isinstance(node, dict):
             raise _SkipError(where, "a parameter must be an object")
         name = node.get("name")
-        if not isinstance(name, str) or not name:
-            raise _SkipError(where, "a parameter needs a 'name'")
         try:
             location = ParamLocation(node.get("in"))
         except ValueError:
-            raise _SkipError(where.child("in"), f"parameter '{name}' has unknown 'in': {node.get('in')!r}") from None
+            raise _SkipError(where.child("in"), f"parameter {name!r} has unknown 'in': {node.get('in')!r}") from None
+        if not isinstance(name, str) or not name:
+            if location is ParamLocation.PATH:
+                raise _SkipError(where, "a path parameter needs a 'name'")
+            self.warn(where, f"{location.value} parameter without a 'name' ignored")
+            return None
         if location is ParamLocation.HEADER and name.lower() in _IGNORED_HEADERS:
-            self.warn(where, f"header parameter '{name}' ignored (OpenAPI leaves it to the client)", Severity.INFO)
+            first, count = self.ignored_headers.get(name, (where, 0))
+            self.ignored_headers[name] = (first, count + 1)
             return None
         content_type = None
         if isinstance(node.get("content"), dict) and node["content"]:
@@ -383,6 +422,9 @@ class _Parser:
         for content_type, raw_media in node.items():
             media = _dict(raw_media)
             here = where.child(content_type)
+            if not str(content_type).strip():
+                self.warn(here, "media type with an empty name ignored")
+                continue
             raw_schema = media.get("schema")
             schema = None
             if raw_schema is not None:

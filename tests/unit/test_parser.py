@@ -94,7 +94,7 @@ def test_authorization_and_accept_header_parameters_are_ignored() -> None:
     params = [{"name": n, "in": "header", "schema": {"type": "string"}} for n in ("Authorization", "Accept", "X-Id")]
     api = parse(spec({"/p": {"get": {"parameters": params}}}))
     assert [p.name for p in api.operations[0].parameters] == ["X-Id"]
-    assert all(d.severity is Severity.INFO for d in api.diagnostics)
+    assert [d.severity for d in api.diagnostics] == [Severity.INFO, Severity.INFO]
 
 
 def test_default_style_and_explode_follow_the_location() -> None:
@@ -129,13 +129,65 @@ def test_security_schemes_and_effective_requirements() -> None:
 
 
 def test_broken_operation_is_skipped_and_the_rest_converts() -> None:
-    paths = {"/a": {"get": {"parameters": "oops"}, "post": {}}, "/b": {"get": {"parameters": [{"in": "query"}]}}}
+    paths = {
+        "/a": {"get": {"parameters": "oops"}, "post": {}},
+        "/b": {"get": {"parameters": [{"name": "x", "in": "body"}]}},
+        "/c/{id}": {"get": {"parameters": [{"in": "path"}]}},
+    }
     api = parse(spec(paths))
     assert [op.key for op in api.operations] == ["POST /a"]
     assert [(str(d.location), d.severity) for d in api.diagnostics] == [
         ("api.json#/paths/~1a/get/parameters", Severity.ERROR),
-        ("api.json#/paths/~1b/get/parameters/0", Severity.ERROR),
+        ("api.json#/paths/~1b/get/parameters/0/in", Severity.ERROR),
+        ("api.json#/paths/~1c~1{id}/get/parameters/0", Severity.ERROR),
     ]
+
+
+def test_nameless_query_or_header_parameter_is_dropped_not_the_operation() -> None:
+    params = [{"in": "header", "name": ""}, {"in": "query", "name": "q"}]
+    api = parse(spec({"/a": {"get": {"parameters": params}}}))
+    assert [p.name for p in api.operations[0].parameters] == ["q"]
+    assert [d.message for d in api.diagnostics] == ["header parameter without a 'name' ignored"]
+
+
+def test_extension_keys_under_paths_are_not_paths() -> None:
+    api = parse(spec({"x-codegen-contextRoot": "/api", "/a": {"get": {}}}))
+    assert [op.path for op in api.operations] == ["/a"]
+    assert api.diagnostics == ()
+
+
+def test_query_string_templates_in_a_path_key_become_query_parameters() -> None:
+    paths = {
+        "/search?query={query}&page={p}&fixed=1": {
+            "get": {"parameters": [{"name": "p", "in": "path", "required": True, "schema": {"type": "integer"}}]}
+        }
+    }
+    api = parse(spec(paths))
+    (op,) = api.operations
+    assert op.path == "/search"
+    assert [(p.name, p.location, p.schema) for p in op.parameters] == [
+        ("query", ParamLocation.QUERY, {"type": "string"}),
+        ("page", ParamLocation.QUERY, {"type": "integer"}),
+    ]
+    assert [d.message for d in api.diagnostics] == [
+        "fixed query 'fixed=1' in the path key is not sent; declare it as a parameter"
+    ]
+
+
+def test_ignored_header_parameters_are_reported_once_per_name() -> None:
+    auth = {"name": "Authorization", "in": "header", "schema": {"type": "string"}}
+    api = parse(spec({"/a": {"get": {"parameters": [auth]}, "post": {"parameters": [auth]}}}))
+    (note,) = api.diagnostics
+    assert note.message == "header parameter 'Authorization' ignored (2 operations): OpenAPI leaves it to the client"
+    assert str(note.location) == "api.json#/paths/~1a/get/parameters/0"
+
+
+def test_media_type_with_an_empty_name_is_ignored() -> None:
+    body = {"content": {"": {"schema": {}}, "application/json": {"schema": {"type": "object"}}}}
+    api = parse(spec({"/a": {"post": {"requestBody": body}}}))
+    assert api.operations[0].request_body is not None
+    assert [m.content_type for m in api.operations[0].request_body.content] == ["application/json"]
+    assert [d.message for d in api.diagnostics] == ["media type with an empty name ignored"]
 
 
 def test_parameter_and_body_refs_are_followed() -> None:
