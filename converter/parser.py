@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urljoin
 
 from converter.errors import Diagnostic, Location, RefError, Severity, SpecError
-from converter.loader import LoadedDocument, is_url
+from converter.loader import LoadedDocument
 from converter.model import (
     ApiModel,
     HttpMethod,
     MediaType,
-    OAuthFlow,
     Operation,
     Parameter,
     ParamLocation,
@@ -20,11 +18,9 @@ from converter.model import (
     RequestBody,
     Response,
     SecurityRequirement,
-    SecurityScheme,
-    SecurityType,
     Server,
-    ServerVariable,
 )
+from converter.parse_shared import dict_of, list_of, parse_security, parse_security_schemes, parse_servers, text_of
 from converter.refs import Resolver
 from converter.schemas import Dialect, Mode, SchemaStore
 from converter.upgrade import upgrade_swagger
@@ -42,18 +38,6 @@ class _SkipError(Exception):
         super().__init__(message)
         self.location = location
         self.message = message
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
 
 
 def _as_dict(value: Any, where: Location, what: str) -> dict[str, Any]:
@@ -129,11 +113,13 @@ class _Parser:
         self.diagnostics.append(Diagnostic(severity, where, message))
 
     def parse(self, root: dict[str, Any], where: Location, version: str) -> ApiModel:
-        info = _dict(root.get("info"))
-        servers = self.servers(root.get("servers"), where.child("servers"))
-        security = self.security(root.get("security"), where.child("security"))
-        components = _dict(root.get("components"))
-        schemes = self.security_schemes(components.get("securitySchemes"), where.child("components", "securitySchemes"))
+        info = dict_of(root.get("info"))
+        servers = parse_servers(self, root.get("servers"), where.child("servers"))
+        security = parse_security(self, root.get("security"), where.child("security"))
+        components = dict_of(root.get("components"))
+        schemes = parse_security_schemes(
+            self, components.get("securitySchemes"), where.child("components", "securitySchemes")
+        )
         paths = root.get("paths", {})
         if not isinstance(paths, dict):
             raise SpecError(where.child("paths"), f"'paths' must be an object, not {type(paths).__name__}")
@@ -148,9 +134,9 @@ class _Parser:
                 first, f"header parameter '{name}' ignored{times}: OpenAPI leaves it to the client", Severity.INFO
             )
         return ApiModel(
-            title=_text(info.get("title")) or "API",
+            title=text_of(info.get("title")) or "API",
             version=str(info.get("version", "")),
-            description=_text(info.get("description")),
+            description=text_of(info.get("description")),
             source_version=version,
             servers=servers,
             operations=tuple(operations),
@@ -160,90 +146,6 @@ class _Parser:
         )
 
     # -- servers and security -------------------------------------------------------------------
-
-    def servers(self, node: Any, where: Location) -> tuple[Server, ...]:
-        if not isinstance(node, list):
-            return ()
-        result = []
-        for index, entry in enumerate(node):
-            if not isinstance(entry, dict) or not isinstance(entry.get("url"), str):
-                self.warn(where.child(index), "server without a 'url' ignored")
-                continue
-            url = entry["url"]
-            if is_url(self.root_uri) and not is_url(url) and "{" not in url.split("/")[0]:
-                url = urljoin(self.root_uri, url)  # relative to where the document was fetched
-            variables = []
-            raw_vars = _dict(entry.get("variables"))
-            for name, var in raw_vars.items():
-                if not isinstance(var, dict):
-                    continue
-                enum = tuple(str(v) for v in _list(var.get("enum")) if v is not None)
-                default = str(var.get("default", enum[0] if enum else ""))
-                variables.append(ServerVariable(str(name), default, enum, _text(var.get("description"))))
-            result.append(Server(url, _text(entry.get("description")), tuple(variables)))
-        return tuple(result)
-
-    def security(self, node: Any, where: Location) -> tuple[SecurityRequirement, ...] | None:
-        if node is None:
-            return None
-        if not isinstance(node, list):
-            self.warn(where, "'security' must be a list; ignored")
-            return None
-        return tuple(
-            tuple((str(name), tuple(str(s) for s in _list(scopes))) for name, scopes in entry.items())
-            for entry in node
-            if isinstance(entry, dict)
-        )
-
-    def security_schemes(self, node: Any, where: Location) -> tuple[SecurityScheme, ...]:
-        if not isinstance(node, dict):
-            return ()
-        result = []
-        for name, raw in node.items():
-            here = where.child(name)
-            scheme, _, here = self.resolver.follow(raw, base=self.root_uri, where=here)
-            if not isinstance(scheme, dict):
-                continue
-            try:
-                kind = SecurityType(scheme.get("type"))
-            except ValueError:
-                self.warn(here.child("type"), f"unknown security scheme type {scheme.get('type')!r}; ignored")
-                continue
-            location = None
-            if kind is SecurityType.API_KEY:
-                try:
-                    location = ParamLocation(scheme.get("in"))
-                except ValueError:
-                    self.warn(here.child("in"), "apiKey scheme needs 'in' of header, query or cookie; ignored")
-                    continue
-            flows = []
-            raw_flows = _dict(scheme.get("flows"))
-            for flow_kind, flow in raw_flows.items():
-                if isinstance(flow, dict):
-                    scopes = _dict(flow.get("scopes"))
-                    flows.append(
-                        OAuthFlow(
-                            kind=str(flow_kind),
-                            token_url=flow.get("tokenUrl") if isinstance(flow.get("tokenUrl"), str) else None,
-                            authorization_url=_text(flow.get("authorizationUrl")) or None,
-                            refresh_url=_text(flow.get("refreshUrl")) or None,
-                            scopes=tuple(str(s) for s in scopes),
-                        )
-                    )
-            result.append(
-                SecurityScheme(
-                    name=str(name),
-                    type=kind,
-                    description=_text(scheme.get("description")),
-                    scheme=_text(scheme.get("scheme")).lower() or None,
-                    param_name=_text(scheme.get("name")) or None,
-                    location=location,
-                    bearer_format=_text(scheme.get("bearerFormat")) or None,
-                    flows=tuple(flows),
-                    openid_url=_text(scheme.get("openIdConnectUrl")) or None,
-                )
-            )
-        return tuple(result)
 
     # -- paths and operations -------------------------------------------------------------------
 
@@ -262,7 +164,7 @@ class _Parser:
         if not isinstance(item, dict):
             self.warn(where, "path item must be an object; skipped", Severity.ERROR)
             return []
-        item_servers = self.servers(item.get("servers"), where.child("servers")) or servers
+        item_servers = parse_servers(self, item.get("servers"), where.child("servers")) or servers
         path, _, query = path.partition("?")  # `/search?q={q}`: some specs template the query string too
         operations = []
         for key, raw_op in item.items():
@@ -296,21 +198,21 @@ class _Parser:
         if "requestBody" in op:
             body = self.request_body(op["requestBody"], base, where.child("requestBody"))
         responses = self.responses(op.get("responses"), base, where.child("responses"))
-        tags = _list(op.get("tags"))
+        tags = list_of(op.get("tags"))
         op_id = op.get("operationId")
         return Operation(
             method=method,
             path=path,
             operation_id=str(op_id) if isinstance(op_id, str | int) and str(op_id).strip() else None,
-            summary=_text(op.get("summary")),
-            description=_text(op.get("description")),
+            summary=text_of(op.get("summary")),
+            description=text_of(op.get("description")),
             tags=tuple(str(t) for t in tags if isinstance(t, str | int)),
             deprecated=op.get("deprecated") is True,
             parameters=params,
             request_body=body,
             responses=responses,
-            security=self.security(op["security"], where.child("security")) if "security" in op else security,
-            servers=self.servers(op.get("servers"), where.child("servers")) or servers,
+            security=parse_security(self, op["security"], where.child("security")) if "security" in op else security,
+            servers=parse_servers(self, op.get("servers"), where.child("servers")) or servers,
             location=where,
         )
 
@@ -406,7 +308,7 @@ class _Parser:
             name=name,
             location=location,
             required=location is ParamLocation.PATH or node.get("required") is True,
-            description=_text(node.get("description")),
+            description=text_of(node.get("description")),
             schema=schema,
             style=style,
             explode=explode,
@@ -420,7 +322,7 @@ class _Parser:
             return ()
         result = []
         for content_type, raw_media in node.items():
-            media = _dict(raw_media)
+            media = dict_of(raw_media)
             here = where.child(content_type)
             if not str(content_type).strip():
                 self.warn(here, "media type with an empty name ignored")
@@ -430,14 +332,14 @@ class _Parser:
             if raw_schema is not None:
                 schema = self.store.convert(raw_schema, base=base, where=here.child("schema"), mode=mode)
             encodings = []
-            raw_enc = _dict(media.get("encoding"))
+            raw_enc = dict_of(media.get("encoding"))
             for prop, enc in raw_enc.items():
                 if isinstance(enc, dict):
                     encodings.append(
                         PartEncoding(
                             name=str(prop),
-                            content_type=_text(enc.get("contentType")) or None,
-                            style=_text(enc.get("style")) or None,
+                            content_type=text_of(enc.get("contentType")) or None,
+                            style=text_of(enc.get("style")) or None,
                             explode=enc.get("explode") if isinstance(enc.get("explode"), bool) else None,
                         )
                     )
@@ -450,7 +352,7 @@ class _Parser:
         content = self.content(body.get("content"), base, where.child("content"), Mode.INPUT)
         if not content:
             return None
-        return RequestBody(body.get("required") is True, _text(body.get("description")), content)
+        return RequestBody(body.get("required") is True, text_of(body.get("description")), content)
 
     def responses(self, raw: Any, base: str, where: Location) -> tuple[Response, ...]:
         if not isinstance(raw, dict):
@@ -474,5 +376,5 @@ class _Parser:
                 if (code.startswith("2"))
                 else ()
             )
-            result.append(Response(code, _text(node.get("description")), content))
+            result.append(Response(code, text_of(node.get("description")), content))
         return tuple(result)
