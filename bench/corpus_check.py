@@ -293,6 +293,8 @@ def check_binding(tool: dict[str, Any], *, failures: list[dict[str, str]], notes
         notes.append({"kind": "required_not_property", "where": f"{name}:inputSchema/required", "detail": f"{unknown}"})
     if isinstance(path, str):
         bound = {a.get("name") for a in binding.get("args", []) if isinstance(a, dict) and a.get("in") == "path"}
+        if "?" in path:  # a query string in the path key: its placeholders get path-style encoding
+            notes.append({"kind": "query_in_path", "where": f"{name}:binding/path", "detail": path[:200]})
         if unbound := sorted(set(PATH_PARAM_RE.findall(path)) - bound):
             notes.append({"kind": "path_param_unbound", "where": f"{name}:binding/path", "detail": f"{unbound}"})
 
