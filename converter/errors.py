@@ -34,7 +34,7 @@ class Location:
 
     def child(self, *tokens: str | int) -> Location:
         """The location of a member below this one."""
-        return Location(self.file, self.pointer + tuple(str(t) for t in tokens))
+        return Location(self.file, self.pointer + tuple(map(str, tokens)))
 
     def parent(self) -> Location:
         """The location of the member that holds this one."""

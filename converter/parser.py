@@ -106,6 +106,8 @@ class _Parser:
         self.store = store
         self.diagnostics = diagnostics
         self.root_uri = resolver.root_uri
+        self.shared: dict[tuple[Any, ...], Parameter | Response] = {}
+        """Parameters and responses reached through a `$ref`, by (id of the target node, its document)."""
         self.ignored_headers: dict[str, tuple[Location, int]] = {}
         """Accept/Content-Type/Authorization header parameters seen: first location and count."""
 
@@ -274,6 +276,17 @@ class _Parser:
 
     def parameter(self, raw: Any, base: str, where: Location) -> Parameter | None:
         node, base, where = self.resolver.follow(raw, base=base, where=where)
+        # A shared parameter (`$ref: '#/components/parameters/owner'`) is read once, however often used.
+        key = (id(node), base)
+        known = self.shared.get(key)
+        if isinstance(known, Parameter):
+            return known
+        param = self._parameter(node, base, where)
+        if param is not None and node is not raw:
+            self.shared[key] = param
+        return param
+
+    def _parameter(self, node: Any, base: str, where: Location) -> Parameter | None:
         if not isinstance(node, dict):
             raise _SkipError(where, "a parameter must be an object")
         name = node.get("name")
@@ -370,11 +383,19 @@ class _Parser:
                 continue
             if not isinstance(node, dict):
                 continue
+            key = (id(node), node_base, code[:1])
+            known = self.shared.get(key)
+            if isinstance(known, Response) and known.status == code:
+                result.append(known)
+                continue
             # Only success responses feed a tool's outputSchema; the others are documented by description.
             content = (
                 self.content(node.get("content"), node_base, here.child("content"), Mode.OUTPUT)
                 if (code.startswith("2"))
                 else ()
             )
-            result.append(Response(code, text_of(node.get("description")), content))
+            response = Response(code, text_of(node.get("description")), content)
+            if node is not raw_response:
+                self.shared[key] = response
+            result.append(response)
         return tuple(result)

@@ -30,6 +30,7 @@ class Resolver:
         self._documents: dict[str, Any] = {root.uri: root.data}
         self._displays: dict[str, str] = {root.uri: root.display}
         self._root_display = root.display
+        self._parsed: dict[tuple[str, str], Target] = {}
         self._root_dir = None if is_url(root.uri) else os.path.realpath(os.path.dirname(root.uri))
 
     def replace_root(self, data: Any) -> None:
@@ -55,6 +56,14 @@ class Resolver:
         Raises:
             RefError: the ref is malformed, escapes the spec's directory, or is remote and not allowed.
         """
+        known = self._parsed.get((ref, base))
+        if known is not None:
+            return known
+        target = self._parse_ref(ref, base=base, where=where)
+        self._parsed[(ref, base)] = target
+        return target
+
+    def _parse_ref(self, ref: str, *, base: str, where: Location) -> Target:
         doc_part, _, fragment = ref.partition("#")
         if fragment and not fragment.startswith("/"):
             raise RefError(where, f"unsupported $ref '{ref}': only JSON pointer fragments ('#/…') are supported")
