@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,3 +29,24 @@ def check_snapshot(name: str, actual: str) -> None:
         pytest.fail(f"missing snapshot {path}; run OA2MCP_UPDATE_SNAPSHOTS=1 python -m pytest {path.name}")
     expected = path.read_text(encoding="utf-8")
     assert actual == expected, f"{name} differs from the snapshot; if the change is intended, regenerate it"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """A directory and the http://127.0.0.1 base URL it is served at, for the test's duration."""
+    root = tmp_path / "www"
+    root.mkdir()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
+    thread.start()
+    try:
+        yield root, f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
