@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from converter.errors import Diagnostic
-from converter.model import JsonObject, SecurityRequirement, SecurityScheme, Server
+from converter.model import JsonObject, SecurityRequirement, SecurityScheme, SecurityType, Server
 
 
 class ArgLocation(enum.Enum):
@@ -145,6 +145,10 @@ class ToolSet:
     security_schemes: tuple[SecurityScheme, ...]
     diagnostics: tuple[Diagnostic, ...]
 
+    def security_json(self) -> dict[str, dict[str, Any]]:
+        """The security schemes as the runtime reads them, keyed by scheme name."""
+        return {scheme.name: security_scheme_to_json(scheme) for scheme in self.security_schemes}
+
     def to_json(self) -> dict[str, Any]:
         """`{"tools": [...], "diagnostics": [...]}` as printed by `inspect --json`."""
         return {
@@ -219,3 +223,26 @@ def estimate_tokens(tool: Tool) -> int:
     """Rough token cost of a tool's tools/list entry: compact JSON characters / 4."""
     text = json.dumps(tool.listing_json(), ensure_ascii=False, separators=(",", ":"))
     return (len(text) + 3) // 4
+
+
+def security_scheme_to_json(scheme: SecurityScheme) -> dict[str, Any]:
+    """One security scheme as plain data: `type` plus what applying it needs (no secrets: there are none here).
+
+    `apiKey` → `in`, `name`; `http` → `scheme` (`bearer`, `basic`, …); `oauth2` → `tokenUrl` and `scopes` of
+    its clientCredentials flow when it has one (other flows take a ready token, sent as a bearer token);
+    `openIdConnect` → `openIdConnectUrl`.
+    """
+    data: dict[str, Any] = {"type": scheme.type.value}
+    if scheme.type is SecurityType.API_KEY:
+        data["in"] = scheme.location.value if scheme.location else "header"
+        data["name"] = scheme.param_name or ""
+    elif scheme.type is SecurityType.HTTP:
+        data["scheme"] = scheme.scheme or "bearer"
+    elif scheme.type is SecurityType.OAUTH2:
+        flow = next((f for f in scheme.flows if f.kind == "clientCredentials" and f.token_url), None)
+        if flow is not None:
+            data["tokenUrl"] = flow.token_url
+            data["scopes"] = list(flow.scopes)
+    elif scheme.type is SecurityType.OPENID_CONNECT and scheme.openid_url:
+        data["openIdConnectUrl"] = scheme.openid_url
+    return data
