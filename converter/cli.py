@@ -94,6 +94,204 @@ def render_diagnostics(toolset: ToolSet, *, verbose: bool) -> None:
         click.echo(f"diagnostics: {summary}{hint}", err=True)
 
 
+def _pairs(values: tuple[str, ...], *, option: str, sep: str = "=") -> dict[str, str]:
+    result = {}
+    for value in values:
+        name, found, rest = value.partition(sep)
+        if not found or not name.strip():
+            raise click.BadParameter(f"expected NAME{sep}VALUE, got {value.split(sep)[0]!r}…", param_hint=option)
+        result[name.strip()] = rest.strip() if sep == ":" else rest
+    return result
+
+
+def _upstream_options(func: Any) -> Any:
+    """The options `serve` and `call` share: where the upstream is and how to reach it."""
+    options = [
+        click.option("--base-url", help="Upstream base URL; overrides the spec's servers."),
+        click.option(
+            "--server-var",
+            "server_vars",
+            multiple=True,
+            metavar="NAME=VALUE",
+            help="Value for a {variable} of the spec's server URL (default: the spec's default).",
+        ),
+        click.option(
+            "--auth",
+            "auth",
+            multiple=True,
+            metavar="NAME=VALUE",
+            help="Credential for the security scheme NAME (basic: user:password; oauth2: client_id:client_secret). "
+            "Prefer the env var OA2MCP_AUTH_<NAME>: a command line is visible to other users.",
+        ),
+        click.option(
+            "--header", "headers", multiple=True, metavar="'NAME: VALUE'", help="A header sent with every request."
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0.1),
+            default=30.0,
+            show_default=True,
+            help="Seconds to wait for the upstream to connect and to answer.",
+        ),
+        click.option(
+            "--max-response-bytes",
+            type=click.IntRange(min=1),
+            default=1_000_000,
+            show_default=True,
+            help="Longer upstream responses are truncated, with a note.",
+        ),
+        _remote_refs,
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _make_caller(spec: str, kwargs: dict[str, Any]) -> tuple[Any, Any]:
+    """Load SPEC and prepare the runtime that calls its tools."""
+    from converter.pipeline import build_toolset  # noqa: PLC0415
+    from converter.proxy import tool_table  # noqa: PLC0415
+    from converter.runtime.auth import AuthError, load_credentials  # noqa: PLC0415
+    from converter.runtime.call import CallOptions, ToolCaller  # noqa: PLC0415
+
+    toolset = build_toolset(spec, allow_remote_refs=kwargs["allow_remote_refs"])
+    options = CallOptions(
+        base_url=kwargs["base_url"],
+        server_vars=_pairs(kwargs["server_vars"], option="--server-var"),
+        headers=_pairs(kwargs["headers"], option="--header", sep=":"),
+        timeout=kwargs["timeout"],
+        max_response_bytes=kwargs["max_response_bytes"],
+    )
+    schemes = toolset.security_json()
+    try:
+        credentials = load_credentials(schemes, flags=_pairs(kwargs["auth"], option="--auth"), environ=os.environ)
+    except AuthError as err:
+        raise click.UsageError(str(err)) from err
+    caller = ToolCaller(tool_table(toolset), security_schemes=schemes, credentials=credentials, options=options)
+    return toolset, caller
+
+
+@cli.command()
+@click.argument("spec")
+@click.option(
+    "--transport",
+    type=click.Choice(["stdio", "http"]),
+    default="stdio",
+    show_default=True,
+    help="stdio for a local client; http serves streamable HTTP at /mcp.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (http).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on (http); 0 picks a free one.",
+)
+@click.option("--stateless", is_flag=True, help="No MCP sessions (http): for load-balanced or multi-worker setups.")
+@_upstream_options
+def serve(spec: str, transport: str, host: str, port: int, stateless: bool, **kwargs: Any) -> None:
+    """Serve SPEC's operations as MCP tools, forwarding each call to the upstream API.
+
+    \b
+    Examples:
+      oa2mcp serve api.yaml                                   stdio, for Claude Desktop/Code, Cursor, VS Code
+      oa2mcp serve api.yaml --transport http --port 8000      streamable HTTP at http://127.0.0.1:8000/mcp
+      OA2MCP_AUTH_API_KEY=... oa2mcp serve api.yaml --base-url https://staging.example.com
+
+    Logs go to stderr; on stdio, stdout carries the MCP protocol only.
+    """
+    import anyio  # noqa: PLC0415
+
+    from converter.proxy import build_server, serve_http, serve_stdio  # noqa: PLC0415
+
+    _configure_logging()
+    toolset, caller = _make_caller(spec, kwargs)
+    server = build_server(toolset, caller)
+    if transport == "stdio":
+        anyio.run(serve_stdio, server, caller)
+    else:
+        anyio.run(
+            lambda: serve_http(server, caller, host=host, port=port, stateless=stateless, tool_count=len(toolset.tools))
+        )
+
+
+@cli.command()
+@click.argument("spec")
+@click.argument("tool")
+@click.option("--args", "args_json", metavar="JSON", help="The arguments as one JSON object.")
+@click.option(
+    "--arg",
+    "arg_pairs",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="One argument (repeatable); VALUE is read as JSON when it parses, else as a string.",
+)
+@_upstream_options
+def call(spec: str, tool: str, args_json: str | None, arg_pairs: tuple[str, ...], **kwargs: Any) -> None:
+    """Call one TOOL of SPEC through the same runtime as `serve`, and print what the model would see.
+
+    Exits 1 when the result is an error (bad arguments, upstream 4xx/5xx, unreachable upstream).
+    """
+    import anyio  # noqa: PLC0415
+
+    arguments: dict[str, Any] = {}
+    if args_json is not None:
+        try:
+            parsed = json.loads(args_json)
+        except json.JSONDecodeError as err:
+            raise click.BadParameter(f"not JSON: {err.msg} at column {err.colno}", param_hint="--args") from err
+        if not isinstance(parsed, dict):
+            raise click.BadParameter("must be a JSON object", param_hint="--args")
+        arguments.update(parsed)
+    for name, value in _pairs(arg_pairs, option="--arg").items():
+        try:
+            arguments[name] = json.loads(value)
+        except json.JSONDecodeError:
+            arguments[name] = value
+    _configure_logging()
+    _, caller = _make_caller(spec, kwargs)
+    if tool not in caller.tools:
+        names = ", ".join(sorted(caller.tools)[:20])
+        raise click.BadParameter(f"no tool {tool!r} in {spec}; tools: {names}", param_hint="TOOL")
+
+    async def run() -> Any:
+        try:
+            return await caller.call(tool, arguments)
+        finally:
+            await caller.aclose()
+
+    result = anyio.run(run)
+    click.echo(render_result(result))
+    if result.is_error:
+        sys.exit(EXIT_DRIFT)
+
+
+def render_result(result: Any) -> str:
+    """A tool result as text: each content item, then the structured content."""
+    parts = []
+    for item in result.content:
+        kind = getattr(item, "type", "")
+        if kind == "text":
+            parts.append(item.text)
+        elif kind == "image":
+            parts.append(f"[image {item.mime_type}, {len(item.data) * 3 // 4:,} bytes]")
+        elif kind == "resource":
+            parts.append(f"[resource {item.resource.uri} {item.resource.mime_type or ''}]".rstrip())
+    if result.structured_content is not None:
+        parts.append("structuredContent: " + json.dumps(result.structured_content, ensure_ascii=False, indent=2))
+    if result.is_error:
+        parts.insert(0, "ERROR")
+    return "\n".join(parts)
+
+
+def _configure_logging() -> None:
+    import logging  # noqa: PLC0415
+
+    level = os.environ.get("OA2MCP_LOG_LEVEL", "WARNING").upper()
+    logging.basicConfig(stream=sys.stderr, level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
 @cli.command()
 @click.argument("spec")
 @_remote_refs

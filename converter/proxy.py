@@ -1,0 +1,133 @@
+"""ToolSet → a live MCP server (the SDK's low-level `Server`) that forwards each call to the upstream API."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import sys
+from typing import Any
+
+import mcp_types as types
+from mcp.server.lowlevel import Server
+from mcp.shared.exceptions import MCPError
+
+from converter import __version__
+from converter.runtime.call import ToolCaller
+from converter.tools import ToolSet, binding_to_json
+
+logger = logging.getLogger("oa2mcp.proxy")
+
+MAX_INSTRUCTIONS = 2000
+
+
+def tool_table(toolset: ToolSet) -> dict[str, dict[str, Any]]:
+    """The tools as the runtime reads them: name → inputSchema, outputSchema and binding, all plain data."""
+    return {
+        tool.name: {
+            "inputSchema": tool.input_schema,
+            "outputSchema": tool.output_schema,
+            "binding": binding_to_json(tool.binding),
+        }
+        for tool in toolset.tools
+    }
+
+
+def mcp_tools(toolset: ToolSet) -> list[types.Tool]:
+    """The tools/list entries."""
+    return [
+        types.Tool(
+            name=tool.name,
+            title=tool.title or None,
+            description=tool.description or None,
+            input_schema=tool.input_schema,
+            output_schema=tool.output_schema,
+            annotations=types.ToolAnnotations(
+                read_only_hint=tool.annotations.read_only,
+                destructive_hint=tool.annotations.destructive,
+                idempotent_hint=tool.annotations.idempotent,
+                open_world_hint=tool.annotations.open_world,
+            ),
+        )
+        for tool in toolset.tools
+    ]
+
+
+def build_server(toolset: ToolSet, caller: ToolCaller) -> Server[Any]:
+    """An MCP server exposing `toolset`, calling the upstream through `caller`."""
+    listing = types.ListToolsResult(tools=mcp_tools(toolset))
+
+    async def list_tools(ctx: Any, params: types.PaginatedRequestParams | None) -> types.ListToolsResult:
+        return listing
+
+    async def call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
+        if params.name not in caller.tools:
+            raise MCPError(types.INVALID_PARAMS, f"Unknown tool: {params.name}")
+        try:
+            return await caller.call(params.name, params.arguments)
+        except Exception as err:  # the top of a request handler: one failing call never takes the server down
+            logger.exception("tool %s failed", params.name)
+            return types.CallToolResult(
+                content=[
+                    types.TextContent(
+                        type="text", text=f"Internal error while calling {params.name}: {type(err).__name__}"
+                    )
+                ],
+                is_error=True,
+            )
+
+    instructions = toolset.instructions[:MAX_INSTRUCTIONS] or None
+    return Server(
+        toolset.name,
+        version=toolset.version or __version__,
+        instructions=instructions,
+        get_tool_input_schema=lambda name: caller.tools[name]["inputSchema"] if name in caller.tools else None,
+        on_list_tools=list_tools,
+        on_call_tool=call_tool,
+    )
+
+
+async def serve_stdio(server: Server[Any], caller: ToolCaller) -> None:
+    """Serve one client over stdin/stdout until it disconnects (stdout carries protocol only)."""
+    from mcp.server.stdio import stdio_server  # noqa: PLC0415
+
+    try:
+        async with stdio_server() as (read_stream, write_stream):
+            await server.run(read_stream, write_stream, server.create_initialization_options())
+    finally:
+        await caller.aclose()
+
+
+def http_app(server: Server[Any], *, host: str, stateless: bool, tool_count: int) -> Any:
+    """The streamable HTTP app: MCP at `/mcp`, and `GET /healthz`."""
+    from starlette.requests import Request  # noqa: PLC0415
+    from starlette.responses import JSONResponse  # noqa: PLC0415
+    from starlette.routing import Route  # noqa: PLC0415
+
+    async def healthz(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok", "tools": tool_count})
+
+    return server.streamable_http_app(
+        streamable_http_path="/mcp",
+        stateless_http=stateless,
+        host=host,
+        custom_starlette_routes=[Route("/healthz", healthz, methods=["GET"])],
+    )
+
+
+async def serve_http(
+    server: Server[Any], caller: ToolCaller, *, host: str, port: int, stateless: bool, tool_count: int
+) -> None:
+    """Serve streamable HTTP on host:port until interrupted."""
+    import uvicorn  # noqa: PLC0415
+
+    app = http_app(server, host=host, stateless=stateless, tool_count=tool_count)
+    config = uvicorn.Config(app, log_level="warning", lifespan="on")
+    # Bind first, so that `--port 0` reports the port it really got.
+    sock = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
+    bound_host, bound_port = sock.getsockname()[:2]
+    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
+    print(f"oa2mcp: serving {tool_count} tools at http://{shown}:{bound_port}/mcp", file=sys.stderr, flush=True)
+    try:
+        await uvicorn.Server(config).serve(sockets=[sock])
+    finally:
+        await caller.aclose()

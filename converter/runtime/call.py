@@ -1,0 +1,214 @@
+"""One tool call end to end: validate, build the request, authenticate, send with retries, shape the result."""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import random
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import anyio
+import httpx
+import mcp_types as types
+
+from converter.runtime.auth import Authenticator, AuthError, redact
+from converter.runtime.request import ArgumentError, build_request, select_base_url
+from converter.runtime.response import DEFAULT_MAX_RESPONSE_BYTES, error_result, response_to_result
+from converter.runtime.validation import argument_problems, compile_validator
+
+logger = logging.getLogger("oa2mcp.runtime")
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+
+
+@dataclass(frozen=True, slots=True)
+class CallOptions:
+    """How calls reach the upstream: base URL, static headers, timeouts, limits, retries."""
+
+    base_url: str | None = None
+    server_vars: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)
+    timeout: float = 30.0
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    retries: int = 2
+    """Extra attempts for idempotent calls on 429/502/503/504 and connection errors."""
+    retry_budget: float = 30.0
+    """Seconds all retries of one call may take together, waits included."""
+
+
+class ToolCaller:
+    """Calls the tools of one server: shared HTTP clients (one pool per base URL), auth and validators."""
+
+    def __init__(
+        self,
+        tools: Mapping[str, Mapping[str, Any]],
+        *,
+        security_schemes: Mapping[str, Mapping[str, Any]],
+        credentials: Mapping[str, str],
+        options: CallOptions,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        """Prepare to call `tools` (name → `{"inputSchema", "outputSchema"?, "binding"}`)."""
+        self.tools = tools
+        self.security_schemes = security_schemes
+        self.options = options
+        self._transport = transport
+        self._clients: dict[str, httpx.AsyncClient] = {}
+        self._validators: dict[str, Any] = {}
+        self._output_validators: dict[str, Any] = {}
+        self._auth_client = self._new_client()
+        self.auth = Authenticator(security_schemes, credentials, client=self._auth_client)
+
+    def _new_client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
+            transport=self._transport,
+            timeout=httpx.Timeout(self.options.timeout),
+            follow_redirects=False,
+            limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+        )
+
+    def _client(self, base_url: str) -> httpx.AsyncClient:
+        client = self._clients.get(base_url)
+        if client is None:
+            client = self._clients[base_url] = self._new_client()
+        return client
+
+    async def aclose(self) -> None:
+        """Close every connection pool."""
+        for client in [*self._clients.values(), self._auth_client]:
+            await client.aclose()
+
+    def _validator(self, name: str) -> Any:
+        validator = self._validators.get(name)
+        if validator is None:
+            validator = self._validators[name] = compile_validator(self.tools[name]["inputSchema"])
+        return validator
+
+    def _output_ok(self, name: str) -> Any:
+        schema = self.tools[name].get("outputSchema")
+        if schema is None:
+            return None
+        validator = self._output_validators.get(name)
+        if validator is None:
+            validator = self._output_validators[name] = compile_validator(schema)
+        return lambda value: not any(True for _ in validator.iter_errors(value))
+
+    async def call(self, name: str, arguments: Mapping[str, Any] | None) -> types.CallToolResult:
+        """Call tool `name`; every failure becomes an `is_error` result the model can read.
+
+        Raises:
+            KeyError: there is no tool `name` (a protocol error, not a tool error).
+        """
+        tool = self.tools[name]
+        arguments = dict(arguments or {})
+        problems = argument_problems(self._validator(name), arguments)
+        if problems:
+            return error_result("Invalid arguments:\n" + "\n".join(f"- {p}" for p in problems))
+        binding = tool["binding"]
+        try:
+            base_url = select_base_url(binding, override=self.options.base_url, server_vars=self.options.server_vars)
+            request = build_request(binding, arguments, base_url=base_url, headers=self.options.headers)
+            await self.auth.apply(request, binding.get("security"))
+        except (ArgumentError, AuthError, ValueError) as err:
+            return error_result(self._redact(str(err)))
+        return await self._send(name, binding, request, base_url)
+
+    def _token_schemes(self, security: Any) -> list[str]:
+        """The OAuth2 client-credentials schemes an operation's security names (their tokens can be renewed)."""
+        names = {name for alternative in security or () for name in alternative}
+        return sorted(n for n in names if "tokenUrl" in self.security_schemes.get(n, {}))
+
+    def _redact(self, text: str) -> str:
+        return redact(text, self.auth.secrets)
+
+    async def _send(
+        self, name: str, binding: Mapping[str, Any], request: httpx.Request, base_url: str
+    ) -> types.CallToolResult:
+        client = self._client(base_url)
+        retryable = request.method in IDEMPOTENT_METHODS
+        deadline = time.monotonic() + self.options.retry_budget
+        attempt = 0
+        host = request.url.host
+        while True:
+            attempt += 1
+            try:
+                response = await client.send(request, stream=True)
+            except httpx.TimeoutException:
+                return error_result(f"The upstream {host} did not answer within {self.options.timeout:g} s.")
+            except httpx.ConnectError as err:
+                if retryable and await self._backoff(attempt, deadline, None):
+                    continue
+                return error_result(f"Cannot connect to the upstream {host}: {self._redact(str(err)) or 'refused'}.")
+            except httpx.HTTPError as err:
+                return error_result(f"Request to the upstream {host} failed: {self._redact(str(err))}")
+            try:
+                renewable = self._token_schemes(binding.get("security"))
+                if response.status_code == 401 and renewable and attempt == 1:
+                    # A cached OAuth2 token may have been revoked early: fetch a new one, try once more.
+                    await response.aclose()
+                    for scheme in renewable:
+                        self.auth.invalidate(scheme)
+                    await self.auth.apply(request, binding.get("security"))
+                    continue
+                if retryable and response.status_code in RETRY_STATUSES:
+                    retry_after = response.headers.get("Retry-After")
+                    if await self._backoff(attempt, deadline, retry_after):
+                        await response.aclose()
+                        continue
+                body, truncated = await self._read(response)
+            except httpx.TimeoutException:
+                return error_result(f"The upstream {host} stopped sending within {self.options.timeout:g} s.")
+            except httpx.HTTPError as err:
+                return error_result(f"Reading the response of {host} failed: {self._redact(str(err))}")
+            except AuthError as err:
+                return error_result(self._redact(str(err)))
+            finally:
+                await response.aclose()
+            return response_to_result(
+                response,
+                body=body,
+                truncated=truncated,
+                output_schema_ok=self._output_ok(name),
+                redact=self.auth.query_param_names(),
+                secrets=self.auth.secrets,
+            )
+
+    async def _read(self, response: httpx.Response) -> tuple[bytes, bool]:
+        limit = self.options.max_response_bytes
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                return b"".join(chunks)[:limit], True
+        return b"".join(chunks), False
+
+    async def _backoff(self, attempt: int, deadline: float, retry_after: str | None) -> bool:
+        """Wait before the next attempt; False when the retry budget says stop."""
+        if attempt > self.options.retries:
+            return False
+        delay = _retry_after_seconds(retry_after)
+        if delay is None:
+            delay = random.uniform(0, min(8.0, 0.25 * 2**attempt))  # full jitter
+        if time.monotonic() + delay > deadline:
+            return False
+        await anyio.sleep(delay)
+        return True
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())

@@ -1,0 +1,113 @@
+"""A real upstream for end-to-end tests: a small Starlette app on uvicorn (127.0.0.1, port 0) that plays the
+fixtures' Pet Shelter API and records every request it receives."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+PET = {"id": 7, "name": "Rex", "species": "dog", "status": "available"}
+
+
+@dataclass
+class Received:
+    """One request as the upstream saw it."""
+
+    method: str
+    path: str
+    query: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class Upstream:
+    """The running upstream: its base URL and what it received."""
+
+    url: str
+    received: list[Received] = field(default_factory=list)
+
+    def last(self) -> Received:
+        assert self.received, "the upstream received nothing"
+        return self.received[-1]
+
+
+def _app(upstream: Upstream) -> Starlette:
+    async def handle(request: Request) -> Response:
+        body = await request.body()
+        path = request.url.path
+        upstream.received.append(
+            Received(request.method, path, request.url.query, {k.lower(): v for k, v in request.headers.items()}, body)
+        )
+        tail = path.removeprefix("/v1")
+        if tail.startswith("/pets/404"):
+            return JSONResponse({"code": 404, "message": "no such pet"}, status_code=404)
+        if tail.startswith("/pets/500"):
+            return Response("<html><body><h1>Internal Server Error</h1></body></html>", 500, media_type="text/html")
+        if tail.startswith("/pets/999"):
+            await asyncio.sleep(30)
+        if tail.startswith("/pets/888"):
+            chunk = b"x" * 1_048_576
+
+            async def stream() -> Any:
+                for _ in range(50):
+                    yield chunk
+
+            return StreamingResponse(stream(), media_type="application/octet-stream")
+        if tail.startswith("/pets/777"):
+            return JSONResponse({"id": "not-a-number", "name": 5})
+        if tail.endswith("/photo") and request.method == "GET":
+            return Response(PNG, media_type="image/png")
+        if tail.endswith("/photo"):
+            return JSONResponse(
+                {"url": "https://cdn.example.com/7.png", "sizeBytes": len(body), "contentType": "image/png"}
+            )
+        if tail.endswith("/volunteers"):
+            return JSONResponse({"id": "0b7c1c1e-6c1f-4f55-9a50-5f2d4f5e6a7b", "fullName": "Ann Lee"}, status_code=201)
+        if request.method == "DELETE":
+            return Response(status_code=204)
+        if request.method == "HEAD":
+            return Response(status_code=200)
+        if tail == "/pets" and request.method == "GET":
+            return JSONResponse([PET])
+        if request.method == "POST":
+            return JSONResponse(PET, status_code=201)
+        return JSONResponse(PET)
+
+    return Starlette(routes=[Route("/{path:path}", handle, methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"])])
+
+
+@contextmanager
+def run_upstream() -> Iterator[Upstream]:
+    """Start the upstream in a thread; stop it on exit."""
+    sock = socket.create_server(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    upstream = Upstream(url=f"http://127.0.0.1:{port}")
+    server = uvicorn.Server(uvicorn.Config(_app(upstream), log_level="error", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        if not thread.is_alive():
+            raise RuntimeError("upstream failed to start")
+        threading.Event().wait(0.01)
+    try:
+        yield upstream
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
