@@ -121,3 +121,64 @@ def test_validate_reports_dangling_refs_the_schema_check_misses() -> None:
         "fixtures/invalid/dangling-ref.yaml#/paths/~1pets/post/requestBody/content/application~1json/schema/$ref: "
         "unresolvable $ref: nothing at fixtures/invalid/dangling-ref.yaml#/components/schemas/Missing"
     )
+
+
+def test_call_prints_the_result_and_exits_1_on_a_tool_error() -> None:
+    from tests.e2e.upstream import run_upstream
+
+    env_args = ("--base-url",)
+    with run_upstream() as upstream:
+        ok = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "converter",
+                "call",
+                "fixtures/petstore-3.0.yaml",
+                "pets_get_by_id",
+                "--arg",
+                "id=7",
+                *env_args,
+                f"{upstream.url}/v1",
+                "--auth",
+                "api_key=k-1",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert ok.returncode == 0, ok.stderr
+        assert '"name": "Rex"' in ok.stdout and "structuredContent" in ok.stdout
+        assert upstream.last().headers["api_key"] == "k-1"
+        bad = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "converter",
+                "call",
+                "fixtures/petstore-3.0.yaml",
+                "pets_get_by_id",
+                "--args",
+                '{"id": "x"}',
+                *env_args,
+                f"{upstream.url}/v1",
+                "--auth",
+                "api_key=k-1",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert bad.returncode == 1
+    assert bad.stdout.startswith("ERROR\nInvalid arguments:")
+
+
+def test_call_with_an_unknown_tool_or_bad_json_is_a_usage_error() -> None:
+    result = run("call", "fixtures/petstore-3.0.yaml", "no_such_tool")
+    assert result.returncode == 2 and "no tool 'no_such_tool'" in result.stderr
+    result = run("call", "fixtures/petstore-3.0.yaml", "list_pets", "--args", "{nope")
+    assert result.returncode == 2 and "--args" in result.stderr and "Traceback" not in result.stderr

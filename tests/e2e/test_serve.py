@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio
+import httpx
 import pytest
 from mcp import Client, StdioServerParameters
 
@@ -56,7 +57,8 @@ async def stdio_client(upstream: Upstream, *extra: str) -> AsyncIterator[Client]
 
 
 @asynccontextmanager
-async def http_client(upstream: Upstream, *extra: str) -> AsyncIterator[Client]:
+async def http_server(upstream: Upstream, *extra: str) -> AsyncIterator[str]:
+    """`oa2mcp serve --transport http --port 0` in a subprocess; yields its MCP URL."""
     proc = subprocess.Popen(
         [sys.executable, *serve_args(upstream, "--transport", "http", "--port", "0", *extra)],
         cwd=ROOT,
@@ -70,13 +72,18 @@ async def http_client(upstream: Upstream, *extra: str) -> AsyncIterator[Client]:
             line = await anyio.to_thread.run_sync(proc.stderr.readline)
         match = re.search(r"at (http://\S+/mcp)", line)
         assert match, line
-        async with Client(match.group(1)) as client:
-            yield client
+        yield match.group(1)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
         if proc.stderr:
             proc.stderr.close()
+
+
+@asynccontextmanager
+async def http_client(upstream: Upstream, *extra: str) -> AsyncIterator[Client]:
+    async with http_server(upstream, *extra) as url, Client(url) as client:
+        yield client
 
 
 def text_of(result: Any) -> str:
@@ -183,3 +190,17 @@ async def test_unreachable_upstream_is_a_tool_error_naming_the_host() -> None:
         result = await client.call_tool("pets_get_by_id", {"id": 7})
     assert result.is_error is True and "127.0.0.1" in text_of(result)
     assert "key-123" not in text_of(result)
+
+
+async def test_healthz_reports_the_tool_count(upstream: Upstream) -> None:
+    async with http_server(upstream) as url, httpx.AsyncClient() as http:
+        response = await http.get(url.removesuffix("/mcp") + "/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "tools": 17}
+
+
+async def test_stateless_http_serves_calls(upstream: Upstream) -> None:
+    async with http_client(upstream, "--stateless") as client:
+        result = await client.call_tool("check_pet_exists", {"id": 7})
+    assert result.is_error is False, text_of(result)
+    assert upstream.last().method == "HEAD"
