@@ -140,6 +140,12 @@ def _upstream_options(func: Any) -> Any:
             show_default=True,
             help="Longer upstream responses are truncated, with a note.",
         ),
+        click.option(
+            "--mock",
+            is_flag=True,
+            help="No upstream: validate and build each request, then answer from the spec's examples "
+            "or a value made from the response schema (the request is shown in the result's _meta).",
+        ),
         _remote_refs,
     ]
     for option in reversed(options):
@@ -154,8 +160,9 @@ def _make_caller(spec: str, kwargs: dict[str, Any]) -> tuple[Any, Any]:
     from converter.runtime.auth import AuthError, load_credentials  # noqa: PLC0415
     from converter.runtime.call import CallOptions, ToolCaller  # noqa: PLC0415
 
-    toolset = build_toolset(spec, allow_remote_refs=kwargs["allow_remote_refs"])
+    toolset = build_toolset(spec, allow_remote_refs=kwargs["allow_remote_refs"], with_mock=kwargs["mock"])
     options = CallOptions(
+        mock=kwargs["mock"],
         base_url=kwargs["base_url"],
         server_vars=_pairs(kwargs["server_vars"], option="--server-var"),
         headers=_pairs(kwargs["headers"], option="--header", sep=":"),
@@ -280,6 +287,9 @@ def render_result(result: Any) -> str:
             parts.append(f"[resource {item.resource.uri} {item.resource.mime_type or ''}]".rstrip())
     if result.structured_content is not None:
         parts.append("structuredContent: " + json.dumps(result.structured_content, ensure_ascii=False, indent=2))
+    request = (result.meta or {}).get("oa2mcp/request")
+    if request is not None:
+        parts.append("request (mock): " + json.dumps(request, ensure_ascii=False, indent=2))
     if result.is_error:
         parts.insert(0, "ERROR")
     return "\n".join(parts)

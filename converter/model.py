@@ -63,6 +63,8 @@ class MediaType:
     content_type: str
     schema: JsonObject | None
     encodings: tuple[PartEncoding, ...] = ()
+    example: Any = None
+    """The media type's `example` (or its first `examples` value); read for responses only."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -356,8 +356,23 @@ class _Parser:
                             explode=enc.get("explode") if isinstance(enc.get("explode"), bool) else None,
                         )
                     )
-            result.append(MediaType(str(content_type), schema, tuple(encodings)))
+            example = self.example(media, base, here) if mode is Mode.OUTPUT else None
+            result.append(MediaType(str(content_type), schema, tuple(encodings), example))
         return tuple(result)
+
+    def example(self, media: dict[str, Any], base: str, where: Location) -> Any:
+        """A media type's `example`, else the value of its first `examples` entry (None when neither)."""
+        if media.get("example") is not None:
+            return media["example"]
+        examples = dict_of(media.get("examples"))
+        if not examples:
+            return None
+        first = next(iter(examples.values()))
+        try:
+            node, _, _ = self.resolver.follow(first, base=base, where=where.child("examples"))
+        except RefError:
+            return None  # an example is documentation: a broken one is not worth failing the operation
+        return node.get("value") if isinstance(node, dict) else None
 
     def request_body(self, raw: Any, base: str, where: Location) -> RequestBody | None:
         node, base, where = self.resolver.follow(raw, base=base, where=where)

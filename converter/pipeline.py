@@ -8,7 +8,9 @@ from converter.selector import Budgets, select_tools
 from converter.tools import ToolSet
 
 
-def build_toolset(source: str, *, allow_remote_refs: bool = False, budgets: Budgets | None = None) -> ToolSet:
+def build_toolset(
+    source: str, *, allow_remote_refs: bool = False, budgets: Budgets | None = None, with_mock: bool = False
+) -> ToolSet:
     """Load a spec from a path or URL and turn it into the tools a server exposes.
 
     Raises:
@@ -16,4 +18,4 @@ def build_toolset(source: str, *, allow_remote_refs: bool = False, budgets: Budg
     """
     document = load_document(source)
     api = parse_api(document, allow_remote_refs=allow_remote_refs)
-    return select_tools(api, budgets=budgets)
+    return select_tools(api, budgets=budgets, with_mock=with_mock)

@@ -22,14 +22,17 @@ MAX_INSTRUCTIONS = 2000
 
 def tool_table(toolset: ToolSet) -> dict[str, dict[str, Any]]:
     """The tools as the runtime reads them: name → inputSchema, outputSchema and binding, all plain data."""
-    return {
-        tool.name: {
+    table: dict[str, dict[str, Any]] = {}
+    for tool in toolset.tools:
+        entry = {
             "inputSchema": tool.input_schema,
             "outputSchema": tool.output_schema,
             "binding": binding_to_json(tool.binding),
         }
-        for tool in toolset.tools
-    }
+        if tool.mock is not None:
+            entry["mock"] = tool.mock.to_json()
+        table[tool.name] = entry
+    return table
 
 
 def mcp_tools(toolset: ToolSet) -> list[types.Tool]:

@@ -8,7 +8,7 @@ from converter.describe import clean_text, describe_operation, tool_title
 from converter.errors import Diagnostic
 from converter.model import ApiModel, HttpMethod, Operation
 from converter.naming import operation_tool_name, unique_names
-from converter.tool_schema import build_input, build_output
+from converter.tool_schema import build_input, build_mock, build_output
 from converter.tools import Annotations, HttpBinding, Tool, ToolSet
 
 
@@ -19,6 +19,7 @@ class Budgets:
     description_chars: int = 1000
     instructions_chars: int = 2000
     output_schema_chars: int = 20_000
+    mock_schema_chars: int = 200_000
 
 
 def annotations_for(method: HttpMethod) -> Annotations:
@@ -31,7 +32,9 @@ def annotations_for(method: HttpMethod) -> Annotations:
     )
 
 
-def build_tool(operation: Operation, *, name: str, api: ApiModel, budgets: Budgets) -> tuple[Tool, list[Diagnostic]]:
+def build_tool(
+    operation: Operation, *, name: str, api: ApiModel, budgets: Budgets, with_mock: bool = False
+) -> tuple[Tool, list[Diagnostic]]:
     """Make the tool for one operation.
 
     Raises:
@@ -61,12 +64,13 @@ def build_tool(operation: Operation, *, name: str, api: ApiModel, budgets: Budge
         ),
         operation_id=operation.operation_id,
         tags=operation.tags,
+        mock=build_mock(operation, store=api.schemas, max_chars=budgets.mock_schema_chars) if with_mock else None,
     )
     return tool, [*tool_input.diagnostics, *output_notes]
 
 
-def select_tools(api: ApiModel, *, budgets: Budgets | None = None) -> ToolSet:
-    """Turn every operation of the API into a tool.
+def select_tools(api: ApiModel, *, budgets: Budgets | None = None, with_mock: bool = False) -> ToolSet:
+    """Turn every operation of the API into a tool (with `with_mock`, also what `--mock` answers).
 
     Raises:
         RefError: a schema a tool needs cannot be resolved.
@@ -80,7 +84,7 @@ def select_tools(api: ApiModel, *, budgets: Budgets | None = None) -> ToolSet:
     tools = []
     diagnostics = list(api.diagnostics)
     for operation, name in zip(operations, names, strict=True):
-        tool, notes = build_tool(operation, name=name, api=api, budgets=budgets)
+        tool, notes = build_tool(operation, name=name, api=api, budgets=budgets, with_mock=with_mock)
         tools.append(tool)
         diagnostics.extend(notes)
     return ToolSet(

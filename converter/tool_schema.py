@@ -12,7 +12,7 @@ from converter.errors import Diagnostic, Severity
 from converter.model import JsonObject, MediaType, Operation, ParamLocation
 from converter.naming import argument_name
 from converter.schemas import Mode, SchemaStore, is_object_schema, ref_name
-from converter.tools import ArgBinding, ArgLocation, BodyBinding, PartBinding
+from converter.tools import ArgBinding, ArgLocation, BodyBinding, MockResponse, PartBinding
 
 _ANNOTATIONS = frozenset({"title", "description", "default", "examples", "deprecated", "readOnly", "writeOnly"})
 _BINARY_TYPES = ("application/octet-stream", "application/pdf", "application/zip")
@@ -288,3 +288,26 @@ def build_output(
             schema = {"type": "object", **{k: v for k, v in schema.items() if k != "type"}}
         return schema, ()
     return None, ()
+
+
+def build_mock(operation: Operation, *, store: SchemaStore, max_chars: int) -> MockResponse:
+    """What `--mock` answers: the first 2xx response's status, content type, example and schema.
+
+    Raises:
+        RefError: a schema the response needs cannot be resolved.
+    """
+    responses = sorted((r for r in operation.responses if r.status.startswith("2")), key=lambda r: r.status)
+    if not responses:
+        return MockResponse(status=200, content_type=None, example=None, schema=None)
+    response = responses[0]
+    status = int(response.status) if response.status.isdigit() else 200
+    media = next((m for m in response.content if is_json_type(m.content_type)), None) or next(
+        iter(response.content), None
+    )
+    if media is None:
+        return MockResponse(status=status, content_type=None, example=None, schema=None)
+    schema = None
+    if media.example is None and media.schema is not None:
+        bundle = SchemaBundle(media.schema, store=store, mode=Mode.OUTPUT, inline_root_ref=True)
+        schema = bundle.build() if bundle.estimated_chars <= max_chars else None
+    return MockResponse(status=status, content_type=media.content_type, example=media.example, schema=schema)

@@ -101,6 +101,22 @@ class Annotations:
 
 
 @dataclass(frozen=True, slots=True)
+class MockResponse:
+    """What `--mock` answers for a tool: the operation's first success response."""
+
+    status: int
+    content_type: str | None
+    example: Any
+    """The documented example, or None."""
+    schema: JsonObject | None
+    """The response schema (self-contained), to generate a value from when there is no example."""
+
+    def to_json(self) -> dict[str, Any]:
+        """As plain data for the runtime."""
+        return {"status": self.status, "contentType": self.content_type, "example": self.example, "schema": self.schema}
+
+
+@dataclass(frozen=True, slots=True)
 class Tool:
     """One MCP tool, made from one operation."""
 
@@ -113,6 +129,8 @@ class Tool:
     binding: HttpBinding
     operation_id: str | None
     tags: tuple[str, ...]
+    mock: MockResponse | None = None
+    """Set only when the ToolSet was built for `--mock`."""
 
     def to_json(self) -> dict[str, Any]:
         """The tools/list entry plus `binding`."""

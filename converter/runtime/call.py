@@ -15,6 +15,7 @@ import httpx
 import mcp_types as types
 
 from converter.runtime.auth import Authenticator, AuthError, redact
+from converter.runtime.mock import describe_request, mock_response
 from converter.runtime.request import ArgumentError, build_request, select_base_url
 from converter.runtime.response import DEFAULT_MAX_RESPONSE_BYTES, error_result, response_to_result
 from converter.runtime.validation import argument_problems, compile_validator
@@ -23,6 +24,7 @@ logger = logging.getLogger("oa2mcp.runtime")
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+MOCK_BASE_URL = "https://api.example.invalid"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,8 @@ class CallOptions:
     """Extra attempts for idempotent calls on 429/502/503/504 and connection errors."""
     retry_budget: float = 30.0
     """Seconds all retries of one call may take together, waits included."""
+    mock: bool = False
+    """Answer from the operation's examples/schema instead of calling the upstream (no credentials needed)."""
 
 
 class ToolCaller:
@@ -109,6 +113,8 @@ class ToolCaller:
         if problems:
             return error_result("Invalid arguments:\n" + "\n".join(f"- {p}" for p in problems))
         binding = tool["binding"]
+        if self.options.mock:
+            return self._mock(name, tool, arguments)
         try:
             base_url = select_base_url(binding, override=self.options.base_url, server_vars=self.options.server_vars)
             request = build_request(binding, arguments, base_url=base_url, headers=self.options.headers)
@@ -116,6 +122,26 @@ class ToolCaller:
         except (ArgumentError, AuthError, ValueError) as err:
             return error_result(self._redact(str(err)))
         return await self._send(name, binding, request, base_url)
+
+    def _mock(self, name: str, tool: Mapping[str, Any], arguments: Mapping[str, Any]) -> types.CallToolResult:
+        """The request is still validated and built, then answered without an upstream (and without auth)."""
+        binding = tool["binding"]
+        try:
+            try:
+                base_url = select_base_url(
+                    binding, override=self.options.base_url, server_vars=self.options.server_vars
+                )
+            except ValueError:
+                base_url = MOCK_BASE_URL  # a relative or missing server URL does not matter without an upstream
+            request = build_request(binding, arguments, base_url=base_url, headers=self.options.headers)
+        except (ArgumentError, ValueError) as err:
+            return error_result(self._redact(str(err)))
+        response = mock_response(tool.get("mock") or {}, request)
+        result = response_to_result(
+            response, body=response.content, truncated=False, output_schema_ok=self._output_ok(name)
+        )
+        meta = {**(result.meta or {}), "oa2mcp/request": describe_request(request, secrets=self.auth.secrets)}
+        return result.model_copy(update={"meta": meta})
 
     def _token_schemes(self, security: Any) -> list[str]:
         """The OAuth2 client-credentials schemes an operation's security names (their tokens can be renewed)."""

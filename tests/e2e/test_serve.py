@@ -204,3 +204,21 @@ async def test_stateless_http_serves_calls(upstream: Upstream) -> None:
         result = await client.call_tool("check_pet_exists", {"id": 7})
     assert result.is_error is False, text_of(result)
     assert upstream.last().method == "HEAD"
+
+
+async def test_mock_mode_answers_every_tool_without_an_upstream() -> None:
+    from tests.e2e.test_every_tool import CALLS
+
+    nowhere = Upstream(url="http://127.0.0.1:9")  # nothing listens: any real call would fail
+    params = StdioServerParameters(
+        command=sys.executable, args=["-m", "converter", "serve", SPEC, "--mock"], env=dict(os.environ), cwd=str(ROOT)
+    )
+    async with Client(params) as client:
+        for name, arguments in CALLS.items():
+            result = await client.call_tool(name, arguments)
+            assert result.is_error is False, (name, text_of(result))
+            request = (result.meta or {})["oa2mcp/request"]
+            assert request["url"].startswith("https://us.api.petshelter.example.com/v1/")
+        invalid = await client.call_tool("pets_get_by_id", {"id": "x"})
+        assert invalid.is_error is True
+    assert nowhere.received == []
