@@ -126,53 +126,13 @@ def test_validate_reports_dangling_refs_the_schema_check_misses() -> None:
 def test_call_prints_the_result_and_exits_1_on_a_tool_error() -> None:
     from tests.e2e.upstream import run_upstream
 
-    env_args = ("--base-url",)
     with run_upstream() as upstream:
-        ok = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "converter",
-                "call",
-                "fixtures/petstore-3.0.yaml",
-                "pets_get_by_id",
-                "--arg",
-                "id=7",
-                *env_args,
-                f"{upstream.url}/v1",
-                "--auth",
-                "api_key=k-1",
-            ],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        upstream_args = ("--base-url", f"{upstream.url}/v1", "--auth", "api_key=k-1")
+        ok = run("call", "fixtures/petstore-3.0.yaml", "pets_get_by_id", "--arg", "id=7", *upstream_args)
         assert ok.returncode == 0, ok.stderr
         assert '"name": "Rex"' in ok.stdout and "structuredContent" in ok.stdout
         assert upstream.last().headers["api_key"] == "k-1"
-        bad = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "converter",
-                "call",
-                "fixtures/petstore-3.0.yaml",
-                "pets_get_by_id",
-                "--args",
-                '{"id": "x"}',
-                *env_args,
-                f"{upstream.url}/v1",
-                "--auth",
-                "api_key=k-1",
-            ],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        bad = run("call", "fixtures/petstore-3.0.yaml", "pets_get_by_id", "--args", '{"id": "x"}', *upstream_args)
     assert bad.returncode == 1
     assert bad.stdout.startswith("ERROR\nInvalid arguments:")
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import base64
 import warnings
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from tests.e2e.conformance import RecordedRequest, spec_validator
 from tests.e2e.test_serve import SPEC, stdio_client, text_of
-from tests.e2e.upstream import Upstream, run_upstream
+from tests.e2e.upstream import Upstream
 
 pytestmark = pytest.mark.anyio
 
@@ -61,17 +60,6 @@ CALLS: dict[str, dict[str, Any]] = {
     "create_adoption": {"body": {"adopterType": "individual", "petId": 7, "fullName": "Ann Lee"}},
     "update_owner": {"ownerId": 3, "name": "Ann", "email": "ann@example.com", "password": "correct-horse-battery"},
 }
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture(scope="module")
-def upstream() -> Iterator[Upstream]:
-    with run_upstream() as running:
-        yield running
 
 
 async def test_every_tool_sends_a_request_that_conforms_to_the_spec(upstream: Upstream) -> None:

@@ -9,7 +9,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -19,7 +19,7 @@ import pytest
 from mcp import Client, StdioServerParameters
 
 from tests.conftest import FIXTURES, ROOT
-from tests.e2e.upstream import Upstream, run_upstream
+from tests.e2e.upstream import Upstream
 
 pytestmark = pytest.mark.anyio
 
@@ -30,17 +30,6 @@ ENV = {
     "OA2MCP_AUTH_BASICAUTH": "ann:secret-pw",
     "OA2MCP_AUTH_OAUTH2": "ready-token-789",  # no client_id:secret pair: used as a ready bearer token
 }
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture(scope="module")
-def upstream() -> Iterator[Upstream]:
-    with run_upstream() as running:
-        yield running
 
 
 def serve_args(upstream: Upstream, *extra: str) -> list[str]:
