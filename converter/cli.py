@@ -213,8 +213,11 @@ def serve(spec: str, transport: str, host: str, port: int, stateless: bool, **kw
     from converter.proxy import build_server, serve_http, serve_stdio  # noqa: PLC0415
 
     _configure_logging()
+    gc.disable()  # building the tools makes millions of acyclic objects: collecting them meanwhile only costs time
     toolset, caller = _make_caller(spec, kwargs)
     server = build_server(toolset, caller)
+    gc.enable()
+    gc.freeze()  # and keep the long-lived tool table out of every later collection
     if transport == "stdio":
         anyio.run(serve_stdio, server, caller)
     else:
