@@ -127,6 +127,9 @@ async def serve_http(
     config = uvicorn.Config(app, log_level="warning", lifespan="on")
     # Bind first, so that `--port 0` reports the port it really got.
     sock = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
+    # asyncio sets TCP_NODELAY on accepted connections only when the listener says IPPROTO_TCP, which
+    # create_server() leaves at 0; without it every response waits ~40 ms for the client's delayed ACK.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     bound_host, bound_port = sock.getsockname()[:2]
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
     print(f"oa2mcp: serving {tool_count} tools at http://{shown}:{bound_port}/mcp", file=sys.stderr, flush=True)
