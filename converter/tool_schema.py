@@ -161,6 +161,12 @@ class _InputBuilder:
     def add_body(self, media: MediaType, *, body_required: bool, description: str) -> BodyBinding:
         content_type = media.content_type
         schema = media.schema if media.schema is not None else {}
+        if content_type.split(";")[0].strip().lower() == "multipart/form-data" and not is_object_schema(schema):
+            # Multipart needs named parts; a body that is one file (or undescribed) goes as a part named "file".
+            file_schema = {"type": "string", "contentEncoding": "base64", "description": "The file, base64-encoded."}
+            self.add("file", ArgLocation.BODY, file_schema, required=body_required)
+            part = PartBinding(wire_name="file", is_file=True)
+            return BodyBinding(content_type=content_type, whole=False, required=body_required, parts=(part,))
         binary = _is_binary_type(content_type) or (
             schema.get("contentEncoding") == "base64" and not is_object_schema(schema)
         )
@@ -177,6 +183,8 @@ class _InputBuilder:
             self.add("", ArgLocation.BODY, schema, required=body_required)
             return BodyBinding(content_type=content_type, whole=True, required=body_required, binary=binary)
         props, props_required = members
+        for name in props_required:
+            props.setdefault(name, {})  # required but not described: still an argument, of any type
         encodings = {e.name: e for e in media.encodings}
         parts = []
         for wire_name, prop_schema in props.items():

@@ -363,16 +363,17 @@ def _multipart(
             continue
         with _blame(str(blame.get(name, name))):
             if part.get("file"):
-                if not isinstance(item, str):
-                    raise ValueError("must be the file content as a base64 string")
-                files.append(
-                    (name, (name, decode_base64(item), _concrete(declared or "*", "application/octet-stream")))
-                )
+                # An array of files is one file part per item, all under the same name.
+                contents = item if is_array(item) else [item]
+                if not all(isinstance(c, str) for c in contents):
+                    raise ValueError("must be the file content as a base64 string (or a list of them)")
+                file_type = _concrete(declared or "*", "application/octet-stream")
+                files.extend((name, (name, decode_base64(c), file_type)) for c in contents)
             elif is_json_type(declared) or isinstance(item, Mapping) or is_array(item):
                 files.append((name, (None, to_utf8(to_json(item)), _concrete(declared or "*", "application/json"))))
             else:
-                ctype = declared if declared and "*" not in declared else None
-                files.append((name, (None, to_utf8(to_text(item)), ctype)))
+                text_type = declared if declared and "*" not in declared else None
+                files.append((name, (None, to_utf8(to_text(item)), text_type)))
     if files:
         return None, files, None
     # httpx sends nothing for an empty `files=`, but a required body still needs a (valid, empty) multipart body.

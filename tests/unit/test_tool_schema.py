@@ -192,3 +192,18 @@ def test_a_concrete_json_type_is_preferred_over_a_media_range() -> None:
     body = {"content": {"application/*+json": {"schema": schema}, "application/json": {"schema": schema}}}
     tool = tool_of({"requestBody": body}, path="/things")
     assert tool.binding.body is not None and tool.binding.body.content_type == "application/json"
+
+
+def test_a_required_body_property_without_a_schema_is_still_an_argument() -> None:
+    body = {"type": "object", "required": ["name", "undeclared field"], "properties": {"name": {"type": "string"}}}
+    tool = tool_of({"requestBody": json_body(body)}, path="/things")
+    assert tool.input_schema["properties"]["undeclared_field"] == {}
+    assert tool.input_schema["required"] == ["name", "undeclared_field"]
+
+
+def test_a_multipart_body_that_is_not_an_object_becomes_one_file_part() -> None:
+    body = {"content": {"multipart/form-data": {"schema": {"type": "string", "format": "binary"}}}}
+    tool = tool_of({"requestBody": body}, path="/things")
+    assert list(tool.input_schema["properties"]) == ["file"]
+    assert tool.binding.body is not None and not tool.binding.body.whole
+    assert [(p.wire_name, p.is_file) for p in tool.binding.body.parts] == [("file", True)]

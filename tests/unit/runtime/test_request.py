@@ -695,3 +695,17 @@ def test_request_modules_import_nothing_from_converter_outside_runtime() -> None
                 names = [node.module or ""]
             for name in names:
                 assert not name.startswith("converter") or name.startswith("converter.runtime"), name
+
+
+def test_build_request_an_array_of_files_is_one_part_per_file() -> None:
+    binding = {
+        "method": "POST",
+        "path": "/upload",
+        "servers": [],
+        "args": [{"arg": "files", "in": "body", "name": "files"}],
+        "body": {"contentType": "multipart/form-data", "parts": [{"name": "files", "file": True}]},
+    }
+    request = build_request(binding, {"files": ["aGVsbG8=", "d29ybGQ="]}, base_url="https://api.example.com")
+    body = request.read()
+    assert body.count(b'name="files"; filename="files"') == 2
+    assert b"hello" in body and b"world" in body
