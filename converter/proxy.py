@@ -12,6 +12,7 @@ from mcp.server.lowlevel import Server
 from mcp.shared.exceptions import MCPError
 
 from converter import __version__
+from converter.runtime.auth import redact
 from converter.runtime.call import ToolCaller
 from converter.tools import ToolSet, binding_to_json
 
@@ -68,7 +69,8 @@ def build_server(toolset: ToolSet, caller: ToolCaller) -> Server[Any]:
         try:
             return await caller.call(params.name, params.arguments)
         except Exception as err:  # the top of a request handler: one failing call never takes the server down
-            logger.exception("tool %s failed", params.name)
+            # One redacted line, no traceback: an exception's text may carry a URL with a key in it.
+            logger.error("tool %s failed: %s", params.name, redact(f"{type(err).__name__}: {err}", caller.auth.secrets))
             return types.CallToolResult(
                 content=[
                     types.TextContent(
