@@ -33,8 +33,12 @@ def cli() -> None:
 
     \b
     Start with:
-      oa2mcp inspect fixtures/petstore-3.0.yaml       the tools a server would expose
-      oa2mcp validate fixtures/petstore-3.0.yaml      full check against the OpenAPI specification
+      oa2mcp inspect fixtures/petstore-3.0.yaml                          the tools a server would expose
+      oa2mcp call fixtures/petstore-3.0.yaml list_pets --arg limit=2 --mock   try one tool, no upstream
+      oa2mcp serve fixtures/petstore-3.0.yaml                            an MCP server on stdio
+      oa2mcp validate fixtures/petstore-3.0.yaml                         full check against the specification
+
+    Credentials for the upstream: --auth NAME=VALUE or the env var OA2MCP_AUTH_<NAME>.
     """
 
 
