@@ -369,6 +369,14 @@ def _multipart(
                     raise ValueError("must be the file content as a base64 string (or a list of them)")
                 file_type = _concrete(declared or "*", "application/octet-stream")
                 files.extend((name, (name, decode_base64(c), file_type)) for c in contents)
+            elif (
+                is_array(item)
+                and not is_json_type(declared)
+                and not any(isinstance(x, Mapping) or is_array(x) for x in item)
+            ):
+                # OpenAPI: an array of primitives is one part per item, each typed like the primitive.
+                text_type = declared if declared and "*" not in declared else None
+                files.extend((name, (None, to_utf8(to_text(x)), text_type)) for x in item if x is not None)
             elif is_json_type(declared) or isinstance(item, Mapping) or is_array(item):
                 files.append((name, (None, to_utf8(to_json(item)), _concrete(declared or "*", "application/json"))))
             else:

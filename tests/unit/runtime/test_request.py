@@ -709,3 +709,18 @@ def test_build_request_an_array_of_files_is_one_part_per_file() -> None:
     body = request.read()
     assert body.count(b'name="files"; filename="files"') == 2
     assert b"hello" in body and b"world" in body
+
+
+def test_build_request_a_multipart_array_of_primitives_is_one_part_per_item() -> None:
+    binding = {
+        "method": "POST",
+        "path": "/tags",
+        "servers": [],
+        "args": [{"arg": "tags", "in": "body", "name": "tags"}, {"arg": "meta", "in": "body", "name": "meta"}],
+        "body": {"contentType": "multipart/form-data", "parts": []},
+    }
+    request = build_request(binding, {"tags": ["a", "b"], "meta": {"k": 1}}, base_url="https://api.example.com")
+    body = request.read()
+    assert body.count(b'name="tags"') == 2
+    assert b'name="tags"\r\n\r\na\r\n' in body and b'name="tags"\r\n\r\nb\r\n' in body
+    assert b'{"k":1}' in body  # objects stay one JSON part
