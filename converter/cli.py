@@ -157,14 +157,19 @@ def _upstream_options(func: Any) -> Any:
     return func
 
 
-def _make_caller(spec: str, kwargs: dict[str, Any]) -> tuple[Any, Any]:
-    """Load SPEC and prepare the runtime that calls its tools."""
-    from converter.pipeline import build_toolset  # noqa: PLC0415
-    from converter.proxy import tool_table  # noqa: PLC0415
+def _make_caller(spec: str, kwargs: dict[str, Any], *, use_cache: bool = False) -> tuple[Any, Any]:
+    """Load SPEC (through the tool cache when asked) and prepare the runtime that calls its tools."""
+    from converter.pipeline import build_served  # noqa: PLC0415
     from converter.runtime.auth import AuthError, load_credentials  # noqa: PLC0415
     from converter.runtime.call import CallOptions, ToolCaller  # noqa: PLC0415
+    from converter.served import default_cache_dir  # noqa: PLC0415
 
-    toolset = build_toolset(spec, allow_remote_refs=kwargs["allow_remote_refs"], with_mock=kwargs["mock"])
+    served, _ = build_served(
+        spec,
+        allow_remote_refs=kwargs["allow_remote_refs"],
+        with_mock=kwargs["mock"],
+        cache_dir=default_cache_dir() if use_cache else None,
+    )
     options = CallOptions(
         mock=kwargs["mock"],
         base_url=kwargs["base_url"],
@@ -173,13 +178,14 @@ def _make_caller(spec: str, kwargs: dict[str, Any]) -> tuple[Any, Any]:
         timeout=kwargs["timeout"],
         max_response_bytes=kwargs["max_response_bytes"],
     )
-    schemes = toolset.security_json()
     try:
-        credentials = load_credentials(schemes, flags=_pairs(kwargs["auth"], option="--auth"), environ=os.environ)
+        credentials = load_credentials(
+            served.security, flags=_pairs(kwargs["auth"], option="--auth"), environ=os.environ
+        )
     except AuthError as err:
         raise click.UsageError(str(err)) from err
-    caller = ToolCaller(tool_table(toolset), security_schemes=schemes, credentials=credentials, options=options)
-    return toolset, caller
+    caller = ToolCaller(served.table, security_schemes=served.security, credentials=credentials, options=options)
+    return served, caller
 
 
 @cli.command()
@@ -200,8 +206,13 @@ def _make_caller(spec: str, kwargs: dict[str, Any]) -> tuple[Any, Any]:
     help="Port to listen on (http); 0 picks a free one.",
 )
 @click.option("--stateless", is_flag=True, help="No MCP sessions (http): for load-balanced or multi-worker setups.")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Build the tools afresh instead of reusing the cache (OA2MCP_CACHE_DIR, default ~/.cache/oa2mcp).",
+)
 @_upstream_options
-def serve(spec: str, transport: str, host: str, port: int, stateless: bool, **kwargs: Any) -> None:
+def serve(spec: str, transport: str, host: str, port: int, stateless: bool, no_cache: bool, **kwargs: Any) -> None:
     """Serve SPEC's operations as MCP tools, forwarding each call to the upstream API.
 
     \b
@@ -218,15 +229,17 @@ def serve(spec: str, transport: str, host: str, port: int, stateless: bool, **kw
 
     _configure_logging()
     gc.disable()  # building the tools makes millions of acyclic objects: collecting them meanwhile only costs time
-    toolset, caller = _make_caller(spec, kwargs)
-    server = build_server(toolset, caller)
+    served, caller = _make_caller(spec, kwargs, use_cache=not no_cache)
+    server = build_server(served, caller)
     gc.enable()
     gc.freeze()  # and keep the long-lived tool table out of every later collection
     if transport == "stdio":
         anyio.run(serve_stdio, server, caller)
     else:
         anyio.run(
-            lambda: serve_http(server, caller, host=host, port=port, stateless=stateless, tool_count=len(toolset.tools))
+            lambda: serve_http(
+                server, caller, host=host, port=port, stateless=stateless, tool_count=len(served.listing)
+            )
         )
 
 

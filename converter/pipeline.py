@@ -1,8 +1,11 @@
-"""The pipeline in one call: load → parse → select."""
+"""The pipeline in one call: load → parse → select; and for `serve`, the same through the tool cache."""
 
 from __future__ import annotations
 
-from converter.loader import load_document
+from pathlib import Path
+
+from converter import served as cache
+from converter.loader import is_url, load_document
 from converter.parser import parse_api
 from converter.selector import Budgets, select_tools
 from converter.tools import ToolSet
@@ -19,3 +22,31 @@ def build_toolset(
     document = load_document(source)
     api = parse_api(document, allow_remote_refs=allow_remote_refs)
     return select_tools(api, budgets=budgets, with_mock=with_mock)
+
+
+def build_served(
+    source: str, *, allow_remote_refs: bool = False, with_mock: bool = False, cache_dir: Path | None = None
+) -> tuple[cache.Served, bool]:
+    """What `serve` needs for SPEC, from the cache when nothing it was built from has changed.
+
+    Returns:
+        The tools as plain data, and whether they came from the cache.
+
+    Raises:
+        ConverterError: the spec cannot be loaded, parsed or resolved.
+    """
+    from converter.proxy import served_from_toolset  # noqa: PLC0415  (proxy imports the MCP SDK)
+
+    options = {"allow_remote_refs": allow_remote_refs, "with_mock": with_mock}
+    key = cache.cache_key(source, options) if cache_dir is not None and not is_url(source) else None
+    if key is not None and cache_dir is not None:
+        cached = cache.load(cache_dir, key)
+        if cached is not None:
+            return cached, True
+    document = load_document(source)
+    api = parse_api(document, allow_remote_refs=allow_remote_refs)
+    served = served_from_toolset(select_tools(api, with_mock=with_mock))
+    sources = api.schemas.resolver.document_uris
+    if key is not None and cache_dir is not None and not any(is_url(uri) for uri in sources):
+        cache.store(cache_dir, key, served, sources=sources[1:])
+    return served, False

@@ -14,6 +14,7 @@ from mcp.shared.exceptions import MCPError
 from converter import __version__
 from converter.runtime.auth import redact
 from converter.runtime.call import ToolCaller
+from converter.served import Served
 from converter.tools import ToolSet, binding_to_json
 
 logger = logging.getLogger("oa2mcp.proxy")
@@ -36,29 +37,21 @@ def tool_table(toolset: ToolSet) -> dict[str, dict[str, Any]]:
     return table
 
 
-def mcp_tools(toolset: ToolSet) -> list[types.Tool]:
-    """The tools/list entries."""
-    return [
-        types.Tool(
-            name=tool.name,
-            title=tool.title or None,
-            description=tool.description or None,
-            input_schema=tool.input_schema,
-            output_schema=tool.output_schema,
-            annotations=types.ToolAnnotations(
-                read_only_hint=tool.annotations.read_only,
-                destructive_hint=tool.annotations.destructive,
-                idempotent_hint=tool.annotations.idempotent,
-                open_world_hint=tool.annotations.open_world,
-            ),
-        )
-        for tool in toolset.tools
-    ]
+def served_from_toolset(toolset: ToolSet) -> Served:
+    """The plain data `serve` runs on."""
+    return Served(
+        name=toolset.name,
+        version=toolset.version,
+        instructions=toolset.instructions,
+        listing=[tool.listing_json() for tool in toolset.tools],
+        table=tool_table(toolset),
+        security=toolset.security_json(),
+    )
 
 
-def build_server(toolset: ToolSet, caller: ToolCaller) -> Server[Any]:
-    """An MCP server exposing `toolset`, calling the upstream through `caller`."""
-    listing = types.ListToolsResult(tools=mcp_tools(toolset))
+def build_server(served: Served, caller: ToolCaller) -> Server[Any]:
+    """An MCP server exposing `served`, calling the upstream through `caller`."""
+    listing = types.ListToolsResult(tools=[types.Tool.model_validate(entry) for entry in served.listing])
 
     async def list_tools(ctx: Any, params: types.PaginatedRequestParams | None) -> types.ListToolsResult:
         return listing
@@ -80,10 +73,10 @@ def build_server(toolset: ToolSet, caller: ToolCaller) -> Server[Any]:
                 is_error=True,
             )
 
-    instructions = toolset.instructions[:MAX_INSTRUCTIONS] or None
+    instructions = served.instructions[:MAX_INSTRUCTIONS] or None
     return Server(
-        toolset.name,
-        version=toolset.version or __version__,
+        served.name,
+        version=served.version or __version__,
         instructions=instructions,
         get_tool_input_schema=lambda name: caller.tools[name]["inputSchema"] if name in caller.tools else None,
         on_list_tools=list_tools,

@@ -42,6 +42,11 @@ class Resolver:
         """The main document's data."""
         return self._documents[self.root_uri]
 
+    @property
+    def document_uris(self) -> list[str]:
+        """Every document read so far (the main one first): files as absolute paths, else URLs."""
+        return list(self._documents)
+
     def display(self, uri: str) -> str:
         """How a document is named in messages."""
         return self._displays.get(uri, uri)

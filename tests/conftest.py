@@ -50,3 +50,15 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_tool_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """`serve` caches built tools; the tests (and the servers they spawn) use a cache of their own."""
+    previous = os.environ.get("OA2MCP_CACHE_DIR")
+    os.environ["OA2MCP_CACHE_DIR"] = str(tmp_path_factory.mktemp("tool-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("OA2MCP_CACHE_DIR", None)
+    else:
+        os.environ["OA2MCP_CACHE_DIR"] = previous

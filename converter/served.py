@@ -1,0 +1,121 @@
+"""What `serve` needs from a ToolSet, as plain data — and a cache of it, so a big spec starts fast.
+
+Building GitHub's 1,223 tools takes ~0.5 s; reading them back from the cache ~0.1 s. The cache is keyed
+on oa2mcp's version, the build options and the bytes of the spec; every other file the spec referred to is
+recorded with its hash and checked on load, so an edit anywhere means a rebuild. It is JSON (never
+pickle: loading it runs no code), written atomically in a directory only the user can read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from converter import __version__
+
+logger = logging.getLogger("oa2mcp.cache")
+
+CACHE_FORMAT = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Served:
+    """The tools of a server as plain data: the tools/list entries and the runtime's tool table."""
+
+    name: str
+    version: str
+    instructions: str
+    listing: list[dict[str, Any]]
+    """tools/list entries (name, title, description, inputSchema, outputSchema, annotations)."""
+    table: dict[str, dict[str, Any]]
+    """name → inputSchema, outputSchema, binding (and mock) as the runtime reads them."""
+    security: dict[str, dict[str, Any]]
+
+    def to_json(self) -> dict[str, Any]:
+        """As one JSON object."""
+        return {
+            "name": self.name,
+            "version": self.version,
+            "instructions": self.instructions,
+            "listing": self.listing,
+            "table": self.table,
+            "security": self.security,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Served:
+        """Back from `to_json()`."""
+        return cls(
+            name=data["name"],
+            version=data["version"],
+            instructions=data["instructions"],
+            listing=data["listing"],
+            table=data["table"],
+            security=data["security"],
+        )
+
+
+def default_cache_dir() -> Path | None:
+    """`OA2MCP_CACHE_DIR` (empty: no cache), else `$XDG_CACHE_HOME/oa2mcp`, else `~/.cache/oa2mcp`."""
+    configured = os.environ.get("OA2MCP_CACHE_DIR")
+    if configured is not None:
+        return Path(configured) if configured else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "oa2mcp"
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _file_digest(path: str) -> str | None:
+    try:
+        return _digest(Path(path).read_bytes())
+    except OSError:
+        return None
+
+
+def cache_key(spec_path: str, options: dict[str, Any]) -> str | None:
+    """The cache key of a local spec with these build options (None when the spec cannot be read)."""
+    spec_digest = _file_digest(spec_path)
+    if spec_digest is None:
+        return None
+    head = json.dumps([CACHE_FORMAT, __version__, os.path.realpath(spec_path), options], sort_keys=True)
+    return _digest(head.encode() + spec_digest.encode())
+
+
+def load(cache_dir: Path, key: str) -> Served | None:
+    """The cached tools for `key`, if present and every file they were built from is unchanged."""
+    path = cache_dir / f"{key}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != CACHE_FORMAT:
+            return None
+        for source, digest in data["sources"].items():
+            if _file_digest(source) != digest:
+                return None
+        return Served.from_json(data["served"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # missing, unreadable or corrupt: build afresh
+
+
+def store(cache_dir: Path, key: str, served: Served, *, sources: list[str]) -> None:
+    """Write the cache entry atomically; a failure only costs the next start some time."""
+    digests = {source: _file_digest(source) for source in sources}
+    if any(digest is None for digest in digests.values()):
+        return
+    payload = {"format": CACHE_FORMAT, "sources": digests, "served": served.to_json()}
+    try:
+        cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(payload, handle, ensure_ascii=False, separators=(",", ":"))
+        os.replace(tmp, cache_dir / f"{key}.json")
+    except OSError as err:
+        logger.warning("cannot write the tool cache in %s: %s", cache_dir, err.strerror)
