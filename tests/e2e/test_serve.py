@@ -211,3 +211,18 @@ async def test_mock_mode_answers_every_tool_without_an_upstream() -> None:
         invalid = await client.call_tool("pets_get_by_id", {"id": "x"})
         assert invalid.is_error is True
     assert nowhere.received == []
+
+
+@pytest.mark.parametrize("connect", [stdio_client, http_client], ids=["stdio", "http"])
+async def test_cancelling_a_call_cancels_the_upstream_request(connect: Any, upstream: Upstream) -> None:
+    # --timeout 30 (the last one wins): only the cancellation, not a timeout, can end the upstream call early.
+    async with connect(upstream, "--timeout", "30") as client:
+        with anyio.move_on_after(1.5):
+            await client.call_tool("pets_get_by_id", {"id": 998})
+            pytest.fail("the slow call should not have finished")
+        with anyio.fail_after(8):
+            while "/v1/pets/998" not in upstream.disconnects:
+                await anyio.sleep(0.05)
+        result = await client.call_tool("pets_get_by_id", {"id": 7})  # and the server keeps serving
+        assert result.is_error is False
+    upstream.disconnects.clear()

@@ -41,6 +41,8 @@ class Upstream:
 
     url: str
     received: list[Received] = field(default_factory=list)
+    disconnects: list[str] = field(default_factory=list)
+    """Paths of slow requests whose caller went away before the answer."""
 
     def last(self) -> Received:
         assert self.received, "the upstream received nothing"
@@ -61,6 +63,12 @@ def _app(upstream: Upstream) -> Starlette:
             return Response("<html><body><h1>Internal Server Error</h1></body></html>", 500, media_type="text/html")
         if tail.startswith("/pets/999"):
             await asyncio.sleep(30)
+        if tail.startswith("/pets/998"):  # slow, and notes when the caller goes away
+            for _ in range(600):
+                if await request.is_disconnected():
+                    upstream.disconnects.append(path)
+                    return Response(status_code=499)
+                await asyncio.sleep(0.05)
         if tail.startswith("/pets/888"):
             chunk = b"x" * 1_048_576
 
