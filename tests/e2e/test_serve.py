@@ -226,3 +226,12 @@ async def test_cancelling_a_call_cancels_the_upstream_request(connect: Any, upst
         result = await client.call_tool("pets_get_by_id", {"id": 7})  # and the server keeps serving
         assert result.is_error is False
     upstream.disconnects.clear()
+
+
+async def test_an_unknown_tool_is_a_protocol_error_not_a_tool_result(upstream: Upstream) -> None:
+    from mcp.shared.exceptions import MCPError
+
+    async with stdio_client(upstream) as client:
+        with pytest.raises(MCPError, match="Unknown tool: no_such_tool"):
+            await client.call_tool("no_such_tool", {})
+        assert (await client.call_tool("check_pet_exists", {"id": 7})).is_error is False
