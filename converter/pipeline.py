@@ -35,8 +35,6 @@ def build_served(
     Raises:
         ConverterError: the spec cannot be loaded, parsed or resolved.
     """
-    from converter.proxy import served_from_toolset  # noqa: PLC0415  (proxy imports the MCP SDK)
-
     options = {"allow_remote_refs": allow_remote_refs, "with_mock": with_mock}
     key = cache.cache_key(source, options) if cache_dir is not None and not is_url(source) else None
     if key is not None and cache_dir is not None:
@@ -45,7 +43,7 @@ def build_served(
             return cached, True
     document = load_document(source)
     api = parse_api(document, allow_remote_refs=allow_remote_refs)
-    served = served_from_toolset(select_tools(api, with_mock=with_mock))
+    served = cache.served_from_toolset(select_tools(api, with_mock=with_mock))
     sources = api.schemas.resolver.document_uris
     if key is not None and cache_dir is not None and not any(is_url(uri) for uri in sources):
         cache.store(cache_dir, key, served, sources=sources[1:])

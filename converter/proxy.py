@@ -15,38 +15,10 @@ from converter import __version__
 from converter.runtime.auth import redact
 from converter.runtime.call import ToolCaller
 from converter.served import Served
-from converter.tools import ToolSet, binding_to_json
 
 logger = logging.getLogger("oa2mcp.proxy")
 
 MAX_INSTRUCTIONS = 2000
-
-
-def tool_table(toolset: ToolSet) -> dict[str, dict[str, Any]]:
-    """The tools as the runtime reads them: name → inputSchema, outputSchema and binding, all plain data."""
-    table: dict[str, dict[str, Any]] = {}
-    for tool in toolset.tools:
-        entry = {
-            "inputSchema": tool.input_schema,
-            "outputSchema": tool.output_schema,
-            "binding": binding_to_json(tool.binding),
-        }
-        if tool.mock is not None:
-            entry["mock"] = tool.mock.to_json()
-        table[tool.name] = entry
-    return table
-
-
-def served_from_toolset(toolset: ToolSet) -> Served:
-    """The plain data `serve` runs on."""
-    return Served(
-        name=toolset.name,
-        version=toolset.version,
-        instructions=toolset.instructions,
-        listing=[tool.listing_json() for tool in toolset.tools],
-        table=tool_table(toolset),
-        security=toolset.security_json(),
-    )
 
 
 def build_server(served: Served, caller: ToolCaller) -> Server[Any]:

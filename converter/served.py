@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from converter import __version__
+from converter.tools import ToolSet, binding_to_json
 
 logger = logging.getLogger("oa2mcp.cache")
 
@@ -123,3 +124,30 @@ def store(cache_dir: Path, key: str, served: Served, *, sources: list[str]) -> N
         logger.warning("cannot write the tool cache in %s: %s", cache_dir, err.strerror)
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
+
+
+def tool_table(toolset: ToolSet) -> dict[str, dict[str, Any]]:
+    """The tools as the runtime reads them: name → inputSchema, outputSchema and binding, all plain data."""
+    table: dict[str, dict[str, Any]] = {}
+    for tool in toolset.tools:
+        entry = {
+            "inputSchema": tool.input_schema,
+            "outputSchema": tool.output_schema,
+            "binding": binding_to_json(tool.binding),
+        }
+        if tool.mock is not None:
+            entry["mock"] = tool.mock.to_json()
+        table[tool.name] = entry
+    return table
+
+
+def served_from_toolset(toolset: ToolSet) -> Served:
+    """The plain data `serve` runs on."""
+    return Served(
+        name=toolset.name,
+        version=toolset.version,
+        instructions=toolset.instructions,
+        listing=[tool.listing_json() for tool in toolset.tools],
+        table=tool_table(toolset),
+        security=toolset.security_json(),
+    )

@@ -132,8 +132,8 @@ class Tool:
     mock: MockResponse | None = None
     """Set only when the ToolSet was built for `--mock`."""
 
-    def to_json(self) -> dict[str, Any]:
-        """The tools/list entry plus `binding`."""
+    def listing_json(self) -> dict[str, Any]:
+        """Just the tools/list entry: what a model is shown."""
         data: dict[str, Any] = {"name": self.name}
         if self.title:
             data["title"] = self.title
@@ -142,14 +142,11 @@ class Tool:
         if self.output_schema is not None:
             data["outputSchema"] = self.output_schema
         data["annotations"] = self.annotations.to_json()
-        data["binding"] = binding_to_json(self.binding)
         return data
 
-    def listing_json(self) -> dict[str, Any]:
-        """Just the tools/list entry: what a model is shown."""
-        data = self.to_json()
-        del data["binding"]
-        return data
+    def to_json(self) -> dict[str, Any]:
+        """The tools/list entry plus `binding`."""
+        return {**self.listing_json(), "binding": binding_to_json(self.binding)}
 
 
 @dataclass(frozen=True, slots=True)

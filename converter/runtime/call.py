@@ -167,8 +167,8 @@ class ToolCaller:
             except httpx.HTTPError as err:
                 return error_result(f"Request to the upstream {host} failed: {self._redact(str(err))}")
             try:
-                renewable = self._token_schemes(binding.get("security"))
-                if response.status_code == 401 and renewable and attempt == 1:
+                renewable = self._token_schemes(binding.get("security")) if response.status_code == 401 else []
+                if renewable and attempt == 1:
                     # A cached OAuth2 token may have been revoked early: fetch a new one, try once more.
                     await response.aclose()
                     for scheme in renewable:
