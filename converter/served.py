@@ -22,7 +22,9 @@ from converter.tools import ToolSet, binding_to_json
 
 logger = logging.getLogger("oa2mcp.cache")
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+
+_SHARED_WITH_LISTING = frozenset({"inputSchema", "outputSchema"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,25 +41,35 @@ class Served:
     security: dict[str, dict[str, Any]]
 
     def to_json(self) -> dict[str, Any]:
-        """As one JSON object."""
+        """As one JSON object; the table's schemas are the listing's, so they are written once."""
+        table = {
+            name: {key: value for key, value in entry.items() if key not in _SHARED_WITH_LISTING}
+            for name, entry in self.table.items()
+        }
         return {
             "name": self.name,
             "version": self.version,
             "instructions": self.instructions,
             "listing": self.listing,
-            "table": self.table,
+            "table": table,
             "security": self.security,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Served:
         """Back from `to_json()`."""
+        listing: list[dict[str, Any]] = data["listing"]
+        table: dict[str, dict[str, Any]] = data["table"]
+        for entry in listing:
+            row = table[entry["name"]]
+            row["inputSchema"] = entry["inputSchema"]
+            row["outputSchema"] = entry.get("outputSchema")
         return cls(
             name=data["name"],
             version=data["version"],
             instructions=data["instructions"],
-            listing=data["listing"],
-            table=data["table"],
+            listing=listing,
+            table=table,
             security=data["security"],
         )
 
