@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import logging
 import os
 import sys
 from collections import Counter
@@ -18,6 +19,15 @@ from converter.tools import ToolSet, estimate_tokens
 EXIT_OK = 0
 EXIT_DRIFT = 1
 EXIT_ERROR = 2
+
+_config = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Config file (oa2mcp.yaml): which operations become tools, their names, descriptions and arguments. "
+    "Its `spec:` is used when SPEC is not given.",
+)
 
 _remote_refs = click.option(
     "--allow-remote-refs",
@@ -42,29 +52,52 @@ def cli() -> None:
     """
 
 
+def _inputs(spec: str | None, config_path: str | None) -> tuple[str, Any]:
+    """The spec to load (SPEC wins over the config's `spec:`) and the parsed config, if any."""
+    from converter.config import load_config, spec_source  # noqa: PLC0415
+
+    config = load_config(config_path) if config_path else None
+    source = spec or (spec_source(config, config_path) if config is not None and config_path else None)
+    if not source:
+        hint = " (the config has no `spec:`)" if config is not None else ""
+        raise click.UsageError(f"missing SPEC: give a path or URL, or --config FILE whose `spec:` names it{hint}")
+    return source, config
+
+
 @cli.command()
-@click.argument("spec")
+@click.argument("spec", required=False)
+@_config
 @click.option("--json", "as_json", is_flag=True, help='Print {"tools": [...], "diagnostics": [...]} as JSON.')
 @click.option("-v", "--verbose", is_flag=True, help="Also list info-level diagnostics.")
 @_remote_refs
-def inspect(spec: str, as_json: bool, verbose: bool, allow_remote_refs: bool) -> None:
+def inspect(spec: str | None, config_path: str | None, as_json: bool, verbose: bool, allow_remote_refs: bool) -> None:
     """Show the tools an MCP server would expose for SPEC (a path or an http(s) URL).
 
     The table lists each tool's name, HTTP method and path, argument count, and an estimate of the
-    tokens its tools/list entry costs a model. --json prints each tool in MCP's tools/list shape
-    plus `binding` (how each argument is sent).
+    tokens its tools/list entry costs a model; with --config, also the totals before the selection.
+    --json prints each tool in MCP's tools/list shape plus `binding` (how each argument is sent).
     """
-    from converter.pipeline import build_toolset  # noqa: PLC0415
+    from converter.pipeline import build_selection  # noqa: PLC0415
 
+    source, config = _inputs(spec, config_path)
     # A one-shot process building millions of acyclic objects: the cycle collector only costs time here
     # (~15% on GitHub's spec).
     gc.disable()
-    toolset = build_toolset(spec, allow_remote_refs=allow_remote_refs)
+    toolset, everything = build_selection(
+        source, allow_remote_refs=allow_remote_refs, config=config, with_all=config is not None and not as_json
+    )
     if as_json:
         # One write: json.dump() to a stream issues thousands of small writes.
         sys.stdout.write(json.dumps(toolset.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n")
         return
     click.echo(render_table(toolset))
+    if everything is not None:
+        operations, tokens = everything
+        selected = sum(estimate_tokens(tool) for tool in toolset.tools)
+        before = f"~{tokens:,} tokens" if tokens is not None else "tokens unknown: some operations do not build"
+        click.echo(
+            f"selection: {operations:,} operations ({before}) -> {len(toolset.tools):,} tools (~{selected:,} tokens)"
+        )
     render_diagnostics(toolset, verbose=verbose)
 
 
@@ -111,7 +144,7 @@ def _pairs(values: tuple[str, ...], *, option: str, sep: str = "=") -> dict[str,
 def _upstream_options(func: Any) -> Any:
     """The options `serve` and `call` share: where the upstream is and how to reach it."""
     options = [
-        click.option("--base-url", help="Upstream base URL; overrides the spec's servers."),
+        click.option("--base-url", help="Upstream base URL; overrides the config's base_url and the spec's servers."),
         click.option(
             "--server-var",
             "server_vars",
@@ -151,28 +184,32 @@ def _upstream_options(func: Any) -> Any:
             "or a value made from the response schema (the request is shown in the result's _meta).",
         ),
         _remote_refs,
+        _config,
     ]
     for option in reversed(options):
         func = option(func)
     return func
 
 
-def _make_caller(spec: str, kwargs: dict[str, Any], *, use_cache: bool = False) -> tuple[Any, Any]:
+def _make_caller(spec: str | None, kwargs: dict[str, Any], *, use_cache: bool = False) -> tuple[Any, Any]:
     """Load SPEC (through the tool cache when asked) and prepare the runtime that calls its tools."""
     from converter.pipeline import build_served  # noqa: PLC0415
     from converter.runtime.auth import AuthError, load_credentials  # noqa: PLC0415
     from converter.runtime.call import CallOptions, ToolCaller  # noqa: PLC0415
     from converter.served import default_cache_dir  # noqa: PLC0415
 
+    source, config = _inputs(spec, kwargs["config_path"])
     served, _ = build_served(
-        spec,
+        source,
         allow_remote_refs=kwargs["allow_remote_refs"],
         with_mock=kwargs["mock"],
         cache_dir=default_cache_dir() if use_cache else None,
+        config=config,
+        config_path=kwargs["config_path"],
     )
     options = CallOptions(
         mock=kwargs["mock"],
-        base_url=kwargs["base_url"],
+        base_url=kwargs["base_url"] or (config.base_url if config is not None else None),
         server_vars=_pairs(kwargs["server_vars"], option="--server-var"),
         headers=_pairs(kwargs["headers"], option="--header", sep=":"),
         timeout=kwargs["timeout"],
@@ -189,7 +226,7 @@ def _make_caller(spec: str, kwargs: dict[str, Any], *, use_cache: bool = False) 
 
 
 @cli.command()
-@click.argument("spec")
+@click.argument("spec", required=False)
 @click.option(
     "--transport",
     type=click.Choice(["stdio", "http"]),
@@ -212,7 +249,9 @@ def _make_caller(spec: str, kwargs: dict[str, Any], *, use_cache: bool = False) 
     help="Build the tools afresh instead of reusing the cache (OA2MCP_CACHE_DIR, default ~/.cache/oa2mcp).",
 )
 @_upstream_options
-def serve(spec: str, transport: str, host: str, port: int, stateless: bool, no_cache: bool, **kwargs: Any) -> None:
+def serve(
+    spec: str | None, transport: str, host: str, port: int, stateless: bool, no_cache: bool, **kwargs: Any
+) -> None:
     """Serve SPEC's operations as MCP tools, forwarding each call to the upstream API.
 
     \b
@@ -220,6 +259,7 @@ def serve(spec: str, transport: str, host: str, port: int, stateless: bool, no_c
       oa2mcp serve api.yaml                                   stdio, for Claude Desktop/Code, Cursor, VS Code
       oa2mcp serve api.yaml --transport http --port 8000      streamable HTTP at http://127.0.0.1:8000/mcp
       OA2MCP_AUTH_API_KEY=... oa2mcp serve api.yaml --base-url https://staging.example.com
+      oa2mcp serve --config oa2mcp.yaml                       the tools a config selects, from its spec
 
     Logs go to stderr; on stdio, stdout carries the MCP protocol only.
     """
@@ -230,6 +270,8 @@ def serve(spec: str, transport: str, host: str, port: int, stateless: bool, no_c
     _configure_logging()
     gc.disable()  # building the tools makes millions of acyclic objects: collecting them meanwhile only costs time
     served, caller = _make_caller(spec, kwargs, use_cache=not no_cache)
+    for warning in served.warnings:
+        logging.getLogger("oa2mcp").warning("%s", warning)
     server = build_server(served, caller)
     gc.enable()
     gc.freeze()  # and keep the long-lived tool table out of every later collection
@@ -245,7 +287,7 @@ def serve(spec: str, transport: str, host: str, port: int, stateless: bool, no_c
 
 @cli.command()
 @click.argument("spec")
-@click.argument("tool")
+@click.argument("tool", required=False)
 @click.option("--args", "args_json", metavar="JSON", help="The arguments as one JSON object.")
 @click.option(
     "--arg",
@@ -255,12 +297,19 @@ def serve(spec: str, transport: str, host: str, port: int, stateless: bool, no_c
     help="One argument (repeatable); VALUE is read as JSON when it parses, else as a string.",
 )
 @_upstream_options
-def call(spec: str, tool: str, args_json: str | None, arg_pairs: tuple[str, ...], **kwargs: Any) -> None:
+def call(spec: str, tool: str | None, args_json: str | None, arg_pairs: tuple[str, ...], **kwargs: Any) -> None:
     """Call one TOOL of SPEC through the same runtime as `serve`, and print what the model would see.
 
+    With --config whose `spec:` names the spec, SPEC may be left out: `oa2mcp call --config FILE TOOL`.
     Exits 1 when the result is an error (bad arguments, upstream 4xx/5xx, unreachable upstream).
     """
     import anyio  # noqa: PLC0415
+
+    spec_arg: str | None = spec
+    if tool is None:
+        if not kwargs["config_path"]:
+            raise click.UsageError("missing TOOL: oa2mcp call SPEC TOOL (or: oa2mcp call --config FILE TOOL)")
+        spec_arg, tool = None, spec
 
     arguments: dict[str, Any] = {}
     if args_json is not None:
@@ -277,10 +326,13 @@ def call(spec: str, tool: str, args_json: str | None, arg_pairs: tuple[str, ...]
         except json.JSONDecodeError:
             arguments[name] = value
     _configure_logging()
-    _, caller = _make_caller(spec, kwargs)
+    _, caller = _make_caller(spec_arg, kwargs)
     if tool not in caller.tools:
+        from converter.config import did_you_mean  # noqa: PLC0415
+
+        hint = did_you_mean(tool, set(caller.tools))
         names = ", ".join(sorted(caller.tools)[:20])
-        raise click.BadParameter(f"no tool {tool!r} in {spec}; tools: {names}", param_hint="TOOL")
+        raise click.BadParameter(f"no tool {tool!r}{hint}; tools: {names}", param_hint="TOOL")
 
     async def run() -> Any:
         try:
@@ -316,8 +368,6 @@ def render_result(result: Any) -> str:
 
 
 def _configure_logging() -> None:
-    import logging  # noqa: PLC0415
-
     level = os.environ.get("OA2MCP_LOG_LEVEL", "WARNING").upper()
     logging.basicConfig(stream=sys.stderr, level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 

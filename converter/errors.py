@@ -3,7 +3,8 @@
     ConverterError              fatal; carries a Location; only the CLI catches it (exit 2)
     ├── LoadError               file missing/unreadable, malformed JSON/YAML, refused URL
     ├── RefError                dangling, escaping or refused $ref
-    └── SpecError               the document is not an OpenAPI document we can read
+    ├── SpecError               the document is not an OpenAPI document we can read
+    └── ConfigError             the config file (or an x-mcp extension) is wrong or names what is not there
 
 Recoverable problems are not exceptions: they become a `Diagnostic`, the piece is skipped and the
 rest is produced.
@@ -95,3 +96,8 @@ class RefError(ConverterError):
 
 class SpecError(ConverterError):
     """The document is readable but is not an OpenAPI/Swagger document we support."""
+
+
+class ConfigError(ConverterError):
+    """The config file (or an `x-mcp` extension) asks for something wrong: an unknown key, a name the spec
+    does not have, a rule that matches nothing."""

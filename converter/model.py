@@ -179,6 +179,8 @@ class Operation:
     servers: tuple[Server, ...]
     """The effective servers (operation's, else path item's, else the document's)."""
     location: Location
+    mcp_extension: Any = None
+    """The operation's `x-mcp` value as written (untrusted; checked when a selection applies it)."""
 
     @property
     def key(self) -> str:

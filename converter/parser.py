@@ -216,6 +216,7 @@ class _Parser:
             security=parse_security(self, op["security"], where.child("security")) if "security" in op else security,
             servers=parse_servers(self, op.get("servers"), where.child("servers")) or servers,
             location=where,
+            mcp_extension=op.get("x-mcp"),
         )
 
     def parameters(

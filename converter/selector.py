@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
+from converter.budget import budget_warning
+from converter.config import Config
 from converter.describe import clean_text, describe_operation, tool_title
-from converter.errors import Diagnostic
+from converter.errors import ConfigError, Diagnostic, Location
 from converter.model import ApiModel, HttpMethod, Operation
 from converter.naming import operation_tool_name, unique_names
+from converter.overrides import apply_override, check_tool_name
+from converter.selection import Selected, select_operations
 from converter.tool_schema import build_input, build_mock, build_output
 from converter.tools import Annotations, HttpBinding, Tool, ToolSet
 
@@ -69,25 +74,63 @@ def build_tool(
     return tool, [*tool_input.diagnostics, *output_notes]
 
 
-def select_tools(api: ApiModel, *, budgets: Budgets | None = None, with_mock: bool = False) -> ToolSet:
-    """Turn every operation of the API into a tool (with `with_mock`, also what `--mock` answers).
+def _tool_names(selected: list[Selected]) -> list[str]:
+    """Configured names as given (each checked, none twice); the others generated around them."""
+    configured: dict[int, str] = {}
+    owner: dict[str, str] = {}
+    for index, item in enumerate(selected):
+        override = item.override
+        if override is None or not override.name:
+            continue
+        check_tool_name(override.name, override)
+        if override.name in owner:
+            message = f"'{override.name}' is already the name of the tool for '{owner[override.name]}'"
+            raise ConfigError(override.location.child("name"), message)
+        owner[override.name] = override.key
+        configured[index] = override.name
+    # Configured names go first, so a generated name that collides with one is the one that gets a suffix.
+    order = sorted(range(len(selected)), key=lambda index: index not in configured)
+    candidates = [
+        configured.get(index)
+        or operation_tool_name(
+            operation_id=selected[index].operation.operation_id,
+            method=selected[index].operation.method.value,
+            path=selected[index].operation.path,
+        )
+        for index in order
+    ]
+    unique = unique_names(candidates, keys=[selected[index].operation.key for index in order])
+    names = [""] * len(selected)
+    for index, name in zip(order, unique, strict=True):
+        names[index] = name
+    return names
+
+
+def select_tools(
+    api: ApiModel, *, budgets: Budgets | None = None, with_mock: bool = False, config: Config | None = None
+) -> ToolSet:
+    """Turn the operations a config selects (all, without one) into tools, as the config names and describes
+    them (with `with_mock`, also what `--mock` answers).
 
     Raises:
-        RefError: a schema a tool needs cannot be resolved.
+        RefError: a schema a selected tool needs cannot be resolved.
+        ConfigError: the config (or an `x-mcp` extension) names what the spec does not have, or asks for
+            something invalid (see `converter.selection`, `converter.overrides`).
     """
     budgets = budgets or Budgets()
-    operations = api.operations
-    names = unique_names(
-        [operation_tool_name(operation_id=op.operation_id, method=op.method.value, path=op.path) for op in operations],
-        keys=[op.key for op in operations],
-    )
+    if config is not None and config.description_max_chars is not None:
+        budgets = dataclasses.replace(budgets, description_chars=config.description_max_chars)
+    selected, diagnostics = select_operations(api.operations, config)
+    names = _tool_names(selected)
     tools = []
-    diagnostics = list(api.diagnostics)
-    for operation, name in zip(operations, names, strict=True):
-        tool, notes = build_tool(operation, name=name, api=api, budgets=budgets, with_mock=with_mock)
+    diagnostics = [*api.diagnostics, *diagnostics]
+    for item, name in zip(selected, names, strict=True):
+        tool, notes = build_tool(item.operation, name=name, api=api, budgets=budgets, with_mock=with_mock)
+        if item.override is not None:
+            tool = apply_override(tool, dataclasses.replace(item.override, name=None))
         tools.append(tool)
         diagnostics.extend(notes)
-    return ToolSet(
+    toolset = ToolSet(
         name=api.title,
         version=api.version,
         instructions=describe_operation(
@@ -97,3 +140,9 @@ def select_tools(api: ApiModel, *, budgets: Budgets | None = None, with_mock: bo
         security_schemes=api.security_schemes,
         diagnostics=tuple(diagnostics),
     )
+    config = config or Config()
+    where = config.location if config.location.file or not selected else Location(selected[0].operation.location.file)
+    warning = budget_warning(toolset, config, where=where)
+    if warning is not None:
+        toolset = dataclasses.replace(toolset, diagnostics=(*toolset.diagnostics, warning))
+    return toolset

@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from converter import __version__
+from converter.errors import Severity
 from converter.tools import ToolSet, binding_to_json
 
 logger = logging.getLogger("oa2mcp.cache")
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 _SHARED_WITH_LISTING = frozenset({"inputSchema", "outputSchema"})
 
@@ -39,6 +40,8 @@ class Served:
     table: dict[str, dict[str, Any]]
     """name → inputSchema, outputSchema, binding (and mock) as the runtime reads them."""
     security: dict[str, dict[str, Any]]
+    warnings: list[str]
+    """Warning diagnostics of the build (e.g. over the tool budget), for `serve` to log at every start."""
 
     def to_json(self) -> dict[str, Any]:
         """As one JSON object; the table's schemas are the listing's, so they are written once."""
@@ -53,6 +56,7 @@ class Served:
             "listing": self.listing,
             "table": table,
             "security": self.security,
+            "warnings": self.warnings,
         }
 
     @classmethod
@@ -71,6 +75,7 @@ class Served:
             listing=listing,
             table=table,
             security=data["security"],
+            warnings=data["warnings"],
         )
 
 
@@ -87,7 +92,8 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _file_digest(path: str) -> str | None:
+def file_digest(path: str) -> str | None:
+    """SHA-256 of a file's bytes, or None when it cannot be read."""
     try:
         return _digest(Path(path).read_bytes())
     except OSError:
@@ -96,7 +102,7 @@ def _file_digest(path: str) -> str | None:
 
 def cache_key(spec_path: str, options: dict[str, Any]) -> str | None:
     """The cache key of a local spec with these build options (None when the spec cannot be read)."""
-    spec_digest = _file_digest(spec_path)
+    spec_digest = file_digest(spec_path)
     if spec_digest is None:
         return None
     head = json.dumps([CACHE_FORMAT, __version__, os.path.realpath(spec_path), options], sort_keys=True)
@@ -111,7 +117,7 @@ def load(cache_dir: Path, key: str) -> Served | None:
         if data.get("format") != CACHE_FORMAT:
             return None
         for source, digest in data["sources"].items():
-            if _file_digest(source) != digest:
+            if file_digest(source) != digest:
                 return None
         return Served.from_json(data["served"])
     except (OSError, ValueError, KeyError, TypeError):
@@ -120,7 +126,7 @@ def load(cache_dir: Path, key: str) -> Served | None:
 
 def store(cache_dir: Path, key: str, served: Served, *, sources: list[str]) -> None:
     """Write the cache entry atomically; a failure only costs the next start some time."""
-    digests = {source: _file_digest(source) for source in sources}
+    digests = {source: file_digest(source) for source in sources}
     if any(digest is None for digest in digests.values()):
         return
     payload = {"format": CACHE_FORMAT, "sources": digests, "served": served.to_json()}
@@ -162,4 +168,5 @@ def served_from_toolset(toolset: ToolSet) -> Served:
         listing=[tool.listing_json() for tool in toolset.tools],
         table=tool_table(toolset),
         security=toolset.security_json(),
+        warnings=[str(d) for d in toolset.diagnostics if d.severity is not Severity.INFO],
     )

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import enum
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from converter.errors import Diagnostic
@@ -79,6 +80,10 @@ class HttpBinding:
     args: tuple[ArgBinding, ...]
     body: BodyBinding | None
     security: tuple[SecurityRequirement, ...] | None
+    fixed: Mapping[str, Any] = field(default_factory=dict)
+    """Hidden arguments and the value always sent for them (from a config or `x-mcp`)."""
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    """Configured defaults: sent when the model leaves the argument out."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +236,10 @@ def binding_to_json(binding: HttpBinding) -> dict[str, Any]:
         )
     if binding.security is not None:
         data["security"] = [{name: list(scopes) for name, scopes in req} for req in binding.security]
+    if binding.fixed:
+        data["fixed"] = dict(binding.fixed)
+    if binding.defaults:
+        data["defaults"] = dict(binding.defaults)
     return data
 
 

@@ -116,7 +116,8 @@ def build_request(
 
     Args:
         binding: The tool's binding as `converter.tools.binding_to_json` writes it.
-        arguments: The tool call's arguments, keyed by the binding's `arg` names.
+        arguments: The tool call's arguments, keyed by the binding's `arg` names. The binding's `defaults`
+            fill in what is left out; its `fixed` values (hidden arguments) are always sent.
         base_url: From `select_base_url`; a trailing slash is dropped.
         headers: Static headers (`--header`) sent first; header arguments of the same name replace them,
             and a static `Cookie` is kept in front of the cookie arguments.
@@ -127,6 +128,10 @@ def build_request(
         ValueError: a static header with an invalid name or value.
     """
     args: list[Mapping[str, Any]] = list(binding.get("args") or [])
+    fixed: Mapping[str, Any] = binding.get("fixed") or {}
+    defaults: Mapping[str, Any] = binding.get("defaults") or {}
+    if fixed or defaults:
+        arguments = {**defaults, **arguments, **fixed}
     static = _static_headers(headers or {})
     _check_required(args, arguments, static)
     given = [arg for arg in args if arg["arg"] in arguments]
