@@ -47,6 +47,7 @@ def cli() -> None:
       oa2mcp call fixtures/petstore-3.0.yaml list_pets --arg limit=2 --mock   try one tool, no upstream
       oa2mcp serve fixtures/petstore-3.0.yaml                            an MCP server on stdio
       oa2mcp validate fixtures/petstore-3.0.yaml                         full check against the specification
+      oa2mcp init fixtures/petstore-3.0.yaml -o oa2mcp.yaml              a config to choose and rename tools
 
     Credentials for the upstream: --auth NAME=VALUE or the env var OA2MCP_AUTH_<NAME>.
     """
@@ -370,6 +371,51 @@ def render_result(result: Any) -> str:
 def _configure_logging() -> None:
     level = os.environ.get("OA2MCP_LOG_LEVEL", "WARNING").upper()
     logging.basicConfig(stream=sys.stderr, level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@cli.command()
+@click.argument("spec")
+@click.option(
+    "-o",
+    "--output",
+    default="oa2mcp.yaml",
+    show_default=True,
+    metavar="FILE",
+    help="Where to write the config; - prints it.",
+)
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@_remote_refs
+def init(spec: str, output: str, force: bool, allow_remote_refs: bool) -> None:
+    """Write a starter config for SPEC: every operation listed under its tag, with its method, path, tool
+    name and token estimate — commented out when the API is big, so curating is uncommenting.
+
+    \b
+    Then:
+      oa2mcp inspect --config oa2mcp.yaml      the tools it selects, and their token total
+      oa2mcp serve --config oa2mcp.yaml        serve them
+    """
+    from converter.loader import is_url  # noqa: PLC0415
+    from converter.pipeline import build_toolset  # noqa: PLC0415
+    from converter.starter import starter_config  # noqa: PLC0415
+
+    if output != "-" and os.path.exists(output) and not force:
+        raise click.UsageError(f"{output} exists; pass --force to overwrite it, or -o another file")
+    gc.disable()
+    toolset = build_toolset(spec, allow_remote_refs=allow_remote_refs)
+    reference = spec
+    if output != "-" and not is_url(spec):
+        # The config's `spec:` is relative to the config file.
+        reference = os.path.relpath(os.path.abspath(spec), os.path.dirname(os.path.abspath(output)))
+    text = starter_config(toolset, spec=reference)
+    if output == "-":
+        sys.stdout.write(text)
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as err:
+        raise click.FileError(output, hint=err.strerror) from err
+    click.echo(f"wrote {output}: {len(toolset.tools):,} operations. Next: oa2mcp inspect --config {output}", err=True)
 
 
 @cli.command()

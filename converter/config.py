@@ -189,6 +189,8 @@ def _positive_int(value: Any, location: Location) -> int:
 
 
 def _strings(value: Any, location: Location, check: Callable[[str, Location], str] | None = None) -> tuple[str, ...]:
+    if value is None:
+        value = []  # a key whose items are all commented out (as `oa2mcp init` writes them)
     if isinstance(value, str):
         value = [value]  # `tags: pets` is as clear as `tags: [pets]`
     if not isinstance(value, list):
@@ -224,7 +226,9 @@ def _rules(value: Any, location: Location) -> Rules:
         location=location,
     )
     if rules.empty:
-        raise ConfigError(location, "lists nothing (give tags, paths, methods or operations, or leave it out)")
+        raise ConfigError(
+            location, "lists nothing: give (or uncomment) tags, paths, methods or operations, or leave it out"
+        )
     return rules
 
 
