@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import zlib
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,6 +15,7 @@ import yaml
 from converter.errors import LoadError, Location
 
 MAX_DOCUMENT_BYTES = 200 * 1024 * 1024
+_GZIP_MAGIC = b"\x1f\x8b"
 MAX_YAML_NODES = 10_000_000
 """Expanded node count a YAML document may reach once aliases are followed (a real 13 MB spec: ~2M)."""
 
@@ -165,15 +167,31 @@ def _parse_yaml(text: str, location: Location) -> Any:
         loader.dispose()
 
 
+def _gunzip(data: bytes, location: Location) -> bytes:
+    """A gzip file's content, refusing more than MAX_DOCUMENT_BYTES (a small file can expand enormously)."""
+    decompressor = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    try:
+        content = decompressor.decompress(data, MAX_DOCUMENT_BYTES + 1)
+    except zlib.error as err:
+        raise LoadError(location, f"invalid gzip data: {err}") from err
+    if len(content) > MAX_DOCUMENT_BYTES:
+        raise LoadError(location, f"decompresses to more than {MAX_DOCUMENT_BYTES:,} bytes")
+    return content
+
+
 def read_file(path: str, *, display: str) -> str:
-    """Read a text file, with errors a user can act on."""
+    """Read a text file (gzip-compressed ones too: big specs are often kept as `.json.gz`), with errors a user
+    can act on."""
     location = Location(display)
     try:
         size = os.path.getsize(path)
         if size > MAX_DOCUMENT_BYTES:
             raise LoadError(location, f"file is {size:,} bytes; the limit is {MAX_DOCUMENT_BYTES:,}")
-        with open(path, encoding="utf-8-sig") as handle:
-            return handle.read()
+        with open(path, "rb") as handle:
+            data = handle.read()
+        if data[:2] == _GZIP_MAGIC:
+            data = _gunzip(data, location)
+        return data.decode("utf-8-sig")
     except FileNotFoundError as err:
         raise LoadError(location, "no such file") from err
     except IsADirectoryError as err:
@@ -222,5 +240,5 @@ def load_document(source: str) -> LoadedDocument:
     else:
         text = read_file(source, display=source)
         uri = os.path.realpath(source)  # the same file reached through a symlink must be the same document
-    is_json = True if source.lower().endswith(".json") else None
+    is_json = True if source.lower().removesuffix(".gz").endswith(".json") else None
     return LoadedDocument(parse_text(text, display=source, is_json=is_json), uri, source)
