@@ -285,3 +285,28 @@ def test_load_document_through_a_symlinked_directory_uses_the_real_path(tmp_path
     document = load_document(str(tmp_path / "link" / "api.json"))
     assert document.uri == str((real / "api.json").resolve())
     assert document.display == str(tmp_path / "link" / "api.json")
+
+
+def test_load_document_reads_gzip_compressed_specs(tmp_path: Path) -> None:
+    import gzip
+
+    for name, text in (("api.json.gz", '{"openapi": "3.1.0"}'), ("api.yaml.gz", "openapi: 3.1.0\n")):
+        path = tmp_path / name
+        path.write_bytes(gzip.compress(text.encode()))
+        assert load_document(str(path)).data == {"openapi": "3.1.0"}
+
+
+def test_load_document_refuses_a_gzip_bomb_and_corrupt_gzip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gzip
+
+    from converter import loader
+
+    monkeypatch.setattr(loader, "MAX_DOCUMENT_BYTES", 1000)
+    bomb = tmp_path / "bomb.json.gz"
+    bomb.write_bytes(gzip.compress(b" " * 100_000))  # 100 kB from a few hundred bytes
+    with pytest.raises(LoadError, match=r"bomb.json.gz: decompresses to more than 1,000 bytes"):
+        load_document(str(bomb))
+    corrupt = tmp_path / "corrupt.json.gz"
+    corrupt.write_bytes(b"\x1f\x8b" + b"not gzip")
+    with pytest.raises(LoadError, match=r"corrupt.json.gz: invalid gzip data"):
+        load_document(str(corrupt))
