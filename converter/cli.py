@@ -266,14 +266,20 @@ def serve(
     """
     import anyio  # noqa: PLC0415
 
-    from converter.proxy import build_server, serve_http, serve_stdio  # noqa: PLC0415
+    from converter.runtime.server import build_server, serve_http, serve_stdio  # noqa: PLC0415
 
     _configure_logging()
     gc.disable()  # building the tools makes millions of acyclic objects: collecting them meanwhile only costs time
     served, caller = _make_caller(spec, kwargs, use_cache=not no_cache)
     for warning in served.warnings:
         logging.getLogger("oa2mcp").warning("%s", warning)
-    server = build_server(served, caller)
+    server = build_server(
+        name=served.name,
+        version=served.version or __version__,
+        instructions=served.instructions,
+        listing=served.listing,
+        caller=caller,
+    )
     gc.enable()
     gc.freeze()  # and keep the long-lived tool table out of every later collection
     if transport == "stdio":

@@ -14,11 +14,11 @@ import anyio
 import httpx
 import mcp_types as types
 
-from converter.runtime.auth import Authenticator, AuthError, redact
-from converter.runtime.mock import describe_request, mock_response
-from converter.runtime.request import ArgumentError, build_request, select_base_url
-from converter.runtime.response import DEFAULT_MAX_RESPONSE_BYTES, error_result, response_to_result
-from converter.runtime.validation import argument_problems, compile_validator
+from .auth import Authenticator, AuthError, redact
+from .mock import describe_request, mock_response
+from .request import ArgumentError, build_request, select_base_url
+from .response import DEFAULT_MAX_RESPONSE_BYTES, error_result, response_to_result
+from .validation import argument_problems, compile_validator
 
 logger = logging.getLogger("oa2mcp.runtime")
 

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from converter.runtime.encoding import (
+from .encoding import (
     decode_base64,
     encode_path_value,
     expand_simple,

@@ -1,4 +1,5 @@
-"""ToolSet → a live MCP server (the SDK's low-level `Server`) that forwards each call to the upstream API."""
+"""The live MCP server (the SDK's low-level `Server`) that forwards each tool call to the upstream API, and its
+stdio and streamable HTTP runners — shared by `oa2mcp serve` and generated servers, from plain data."""
 
 from __future__ import annotations
 
@@ -11,22 +12,22 @@ import mcp_types as types
 from mcp.server.lowlevel import Server
 from mcp.shared.exceptions import MCPError
 
-from converter import __version__
-from converter.runtime.auth import redact
-from converter.runtime.call import ToolCaller
-from converter.served import Served
+from .auth import redact
+from .call import ToolCaller
 
-logger = logging.getLogger("oa2mcp.proxy")
+logger = logging.getLogger("oa2mcp.server")
 
 MAX_INSTRUCTIONS = 2000
 
 
-def build_server(served: Served, caller: ToolCaller) -> Server[Any]:
-    """An MCP server exposing `served`, calling the upstream through `caller`."""
-    listing = types.ListToolsResult(tools=[types.Tool.model_validate(entry) for entry in served.listing])
+def build_server(
+    *, name: str, version: str, instructions: str, listing: list[dict[str, Any]], caller: ToolCaller
+) -> Server[Any]:
+    """An MCP server listing `listing` (tools/list entries), calling the upstream through `caller`."""
+    tools_result = types.ListToolsResult(tools=[types.Tool.model_validate(entry) for entry in listing])
 
     async def list_tools(ctx: Any, params: types.PaginatedRequestParams | None) -> types.ListToolsResult:
-        return listing
+        return tools_result
 
     async def call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
         if params.name not in caller.tools:
@@ -45,11 +46,10 @@ def build_server(served: Served, caller: ToolCaller) -> Server[Any]:
                 is_error=True,
             )
 
-    instructions = served.instructions[:MAX_INSTRUCTIONS] or None
     return Server(
-        served.name,
-        version=served.version or __version__,
-        instructions=instructions,
+        name,
+        version=version,
+        instructions=instructions[:MAX_INSTRUCTIONS] or None,
         get_tool_input_schema=lambda name: caller.tools[name]["inputSchema"] if name in caller.tools else None,
         on_list_tools=list_tools,
         on_call_tool=call_tool,
@@ -85,7 +85,14 @@ def http_app(server: Server[Any], *, host: str, stateless: bool, tool_count: int
 
 
 async def serve_http(
-    server: Server[Any], caller: ToolCaller, *, host: str, port: int, stateless: bool, tool_count: int
+    server: Server[Any],
+    caller: ToolCaller,
+    *,
+    host: str,
+    port: int,
+    stateless: bool,
+    tool_count: int,
+    program: str = "oa2mcp",
 ) -> None:
     """Serve streamable HTTP on host:port until interrupted."""
     import uvicorn  # noqa: PLC0415
@@ -99,7 +106,7 @@ async def serve_http(
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     bound_host, bound_port = sock.getsockname()[:2]
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
-    print(f"oa2mcp: serving {tool_count} tools at http://{shown}:{bound_port}/mcp", file=sys.stderr, flush=True)
+    print(f"{program}: serving {tool_count} tools at http://{shown}:{bound_port}/mcp", file=sys.stderr, flush=True)
     try:
         await uvicorn.Server(config).serve(sockets=[sock])
     finally:
