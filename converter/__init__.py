@@ -1,6 +1,15 @@
 """oa2mcp: turn an OpenAPI document into MCP tools, a live MCP server, or generated server source."""
 
-from converter.errors import ConverterError, Diagnostic, LoadError, Location, RefError, Severity, SpecError
+from converter.errors import (
+    ConverterError,
+    Diagnostic,
+    LoadError,
+    Location,
+    OverlayError,
+    RefError,
+    Severity,
+    SpecError,
+)
 
 __version__ = "0.1.0"
 
@@ -9,6 +18,7 @@ __all__ = [
     "Diagnostic",
     "LoadError",
     "Location",
+    "OverlayError",
     "RefError",
     "Severity",
     "SpecError",

@@ -4,7 +4,8 @@
     ├── LoadError               file missing/unreadable, malformed JSON/YAML, refused URL
     ├── RefError                dangling, escaping or refused $ref
     ├── SpecError               the document is not an OpenAPI document we can read
-    └── ConfigError             the config file (or an x-mcp extension) is wrong or names what is not there
+    ├── ConfigError             the config file (or an x-mcp extension) is wrong or names what is not there
+    └── OverlayError            the overlay is not an Overlay 1.0 document we can apply
 
 Recoverable problems are not exceptions: they become a `Diagnostic`, the piece is skipped and the
 rest is produced.
@@ -101,3 +102,7 @@ class SpecError(ConverterError):
 class ConfigError(ConverterError):
     """The config file (or an `x-mcp` extension) asks for something wrong: an unknown key, a name the spec
     does not have, a rule that matches nothing."""
+
+
+class OverlayError(ConverterError):
+    """The overlay is not a valid Overlay 1.0 document: wrong shape, unsupported version, invalid JSONPath."""
