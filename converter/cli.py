@@ -29,6 +29,15 @@ _config = click.option(
     "Its `spec:` is used when SPEC is not given.",
 )
 
+_overlay = click.option(
+    "--overlay",
+    "overlays",
+    multiple=True,
+    metavar="FILE",
+    help="An OpenAPI Overlay 1.0 document applied to SPEC first (repeatable, in order): the standard way to keep "
+    "description rewrites and x-mcp curation outside the spec.",
+)
+
 _remote_refs = click.option(
     "--allow-remote-refs",
     is_flag=True,
@@ -68,10 +77,18 @@ def _inputs(spec: str | None, config_path: str | None) -> tuple[str, Any]:
 @cli.command()
 @click.argument("spec", required=False)
 @_config
+@_overlay
 @click.option("--json", "as_json", is_flag=True, help='Print {"tools": [...], "diagnostics": [...]} as JSON.')
 @click.option("-v", "--verbose", is_flag=True, help="Also list info-level diagnostics.")
 @_remote_refs
-def inspect(spec: str | None, config_path: str | None, as_json: bool, verbose: bool, allow_remote_refs: bool) -> None:
+def inspect(
+    spec: str | None,
+    config_path: str | None,
+    overlays: tuple[str, ...],
+    as_json: bool,
+    verbose: bool,
+    allow_remote_refs: bool,
+) -> None:
     """Show the tools an MCP server would expose for SPEC (a path or an http(s) URL).
 
     The table lists each tool's name, HTTP method and path, argument count, and an estimate of the
@@ -85,7 +102,11 @@ def inspect(spec: str | None, config_path: str | None, as_json: bool, verbose: b
     # (~15% on GitHub's spec).
     gc.disable()
     toolset, everything = build_selection(
-        source, allow_remote_refs=allow_remote_refs, config=config, with_all=config is not None and not as_json
+        source,
+        allow_remote_refs=allow_remote_refs,
+        config=config,
+        with_all=config is not None and not as_json,
+        overlays=overlays,
     )
     if as_json:
         # One write: json.dump() to a stream issues thousands of small writes.
@@ -186,6 +207,7 @@ def _upstream_options(func: Any) -> Any:
         ),
         _remote_refs,
         _config,
+        _overlay,
     ]
     for option in reversed(options):
         func = option(func)
@@ -207,6 +229,7 @@ def _make_caller(spec: str | None, kwargs: dict[str, Any], *, use_cache: bool = 
         cache_dir=default_cache_dir() if use_cache else None,
         config=config,
         config_path=kwargs["config_path"],
+        overlays=kwargs["overlays"],
     )
     options = CallOptions(
         mock=kwargs["mock"],
@@ -390,8 +413,9 @@ def _configure_logging() -> None:
     help="Where to write the config; - prints it.",
 )
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@_overlay
 @_remote_refs
-def init(spec: str, output: str, force: bool, allow_remote_refs: bool) -> None:
+def init(spec: str, output: str, force: bool, overlays: tuple[str, ...], allow_remote_refs: bool) -> None:
     """Write a starter config for SPEC: every operation listed under its tag, with its method, path, tool
     name and token estimate — commented out when the API is big, so curating is uncommenting.
 
@@ -407,7 +431,7 @@ def init(spec: str, output: str, force: bool, allow_remote_refs: bool) -> None:
     if output != "-" and os.path.exists(output) and not force:
         raise click.UsageError(f"{output} exists; pass --force to overwrite it, or -o another file")
     gc.disable()
-    toolset = build_toolset(spec, allow_remote_refs=allow_remote_refs)
+    toolset = build_toolset(spec, allow_remote_refs=allow_remote_refs, overlays=overlays)
     reference = spec
     if output != "-" and not is_url(spec):
         # The config's `spec:` is relative to the config file.

@@ -1,16 +1,51 @@
-"""The pipeline in one call: load → parse → select; and for `serve`, the same through the tool cache."""
+"""The pipeline in one call: load (+ overlays) → parse → select; and for `serve`, the same through the tool
+cache."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
 from pathlib import Path
 
 from converter import served as cache
 from converter.config import Config
-from converter.errors import ConverterError
-from converter.loader import is_url, load_document
+from converter.errors import ConverterError, Diagnostic, Location, SpecError
+from converter.loader import LoadedDocument, is_url, load_document
+from converter.model import ApiModel
 from converter.parser import parse_api
 from converter.selector import Budgets, select_tools
 from converter.tools import ToolSet, estimate_tokens
+
+__all__ = ["build_selection", "build_served", "build_toolset", "load_api"]
+
+
+def load_api(
+    source: str, *, allow_remote_refs: bool = False, overlays: Sequence[str] = ()
+) -> tuple[ApiModel, list[Diagnostic]]:
+    """Load a spec from a path or URL, apply the overlays in order, and parse it.
+
+    Returns:
+        The API, and the overlays' diagnostics (targets that matched nothing, …).
+
+    Raises:
+        ConverterError: the spec or an overlay cannot be loaded, applied, parsed or resolved.
+    """
+    document = load_document(source)
+    notes: list[Diagnostic] = []
+    for overlay_path in overlays:
+        from converter.overlay import apply_overlay  # noqa: PLC0415  (only overlay users pay for it)
+
+        overlay = load_document(overlay_path)
+        if not isinstance(document.data, dict):
+            raise SpecError(Location(document.display), "an overlay applies to an OpenAPI document (a mapping)")
+        data, diagnostics = apply_overlay(document.data, overlay.data, overlay_uri=overlay.display)
+        document = LoadedDocument(data, document.uri, document.display)
+        notes.extend(diagnostics)
+    return parse_api(document, allow_remote_refs=allow_remote_refs), notes
+
+
+def _with_notes(toolset: ToolSet, notes: list[Diagnostic]) -> ToolSet:
+    return dataclasses.replace(toolset, diagnostics=(*notes, *toolset.diagnostics)) if notes else toolset
 
 
 def build_toolset(
@@ -20,19 +55,24 @@ def build_toolset(
     budgets: Budgets | None = None,
     with_mock: bool = False,
     config: Config | None = None,
+    overlays: Sequence[str] = (),
 ) -> ToolSet:
     """Load a spec from a path or URL and turn it into the tools a server exposes (those `config` selects).
 
     Raises:
         ConverterError: the spec cannot be loaded, parsed or resolved, or the config does not fit it.
     """
-    document = load_document(source)
-    api = parse_api(document, allow_remote_refs=allow_remote_refs)
-    return select_tools(api, budgets=budgets, with_mock=with_mock, config=config)
+    api, notes = load_api(source, allow_remote_refs=allow_remote_refs, overlays=overlays)
+    return _with_notes(select_tools(api, budgets=budgets, with_mock=with_mock, config=config), notes)
 
 
 def build_selection(
-    source: str, *, allow_remote_refs: bool = False, config: Config | None = None, with_all: bool = False
+    source: str,
+    *,
+    allow_remote_refs: bool = False,
+    config: Config | None = None,
+    with_all: bool = False,
+    overlays: Sequence[str] = (),
 ) -> tuple[ToolSet, tuple[int, int | None] | None]:
     """The tools `config` selects and, with `with_all`, the operation count and estimated tools/list tokens of
     the whole API (None tokens when some unselected operation cannot be built), from one parse.
@@ -40,9 +80,8 @@ def build_selection(
     Raises:
         ConverterError: the spec cannot be loaded, parsed or resolved, or the config does not fit it.
     """
-    document = load_document(source)
-    api = parse_api(document, allow_remote_refs=allow_remote_refs)
-    toolset = select_tools(api, config=config)
+    api, notes = load_api(source, allow_remote_refs=allow_remote_refs, overlays=overlays)
+    toolset = _with_notes(select_tools(api, config=config), notes)
     if not with_all:
         return toolset, None
     try:
@@ -60,6 +99,7 @@ def build_served(
     cache_dir: Path | None = None,
     config: Config | None = None,
     config_path: str | None = None,
+    overlays: Sequence[str] = (),
 ) -> tuple[cache.Served, bool]:
     """What `serve` needs for SPEC, from the cache when nothing it was built from has changed.
 
@@ -70,16 +110,20 @@ def build_served(
         ConverterError: the spec cannot be loaded, parsed or resolved.
     """
     options: dict[str, object] = {"allow_remote_refs": allow_remote_refs, "with_mock": with_mock}
+    # The files that shape the tools besides the spec: their bytes are part of the key (None: unreadable, so
+    # the build below reports it).
     if config_path is not None:
-        options["config"] = cache.file_digest(config_path)  # None (unreadable): the key still differs
-    key = cache.cache_key(source, options) if cache_dir is not None and not is_url(source) else None
+        options["config"] = cache.file_digest(config_path)
+    if overlays:
+        options["overlays"] = [cache.file_digest(path) for path in overlays]
+    cacheable = cache_dir is not None and not is_url(source) and not any(is_url(path) for path in overlays)
+    key = cache.cache_key(source, options) if cacheable else None
     if key is not None and cache_dir is not None:
         cached = cache.load(cache_dir, key)
         if cached is not None:
             return cached, True
-    document = load_document(source)
-    api = parse_api(document, allow_remote_refs=allow_remote_refs)
-    served = cache.served_from_toolset(select_tools(api, with_mock=with_mock, config=config))
+    api, notes = load_api(source, allow_remote_refs=allow_remote_refs, overlays=overlays)
+    served = cache.served_from_toolset(_with_notes(select_tools(api, with_mock=with_mock, config=config), notes))
     sources = api.schemas.resolver.document_uris
     if key is not None and cache_dir is not None and not any(is_url(uri) for uri in sources):
         cache.store(cache_dir, key, served, sources=sources[1:])
