@@ -19,6 +19,7 @@ from typing import Any
 
 from converter import __version__
 from converter.errors import Severity
+from converter.runtime.table import relink_table
 from converter.tools import ToolSet, binding_to_json
 
 logger = logging.getLogger("oa2mcp.cache")
@@ -63,11 +64,7 @@ class Served:
     def from_json(cls, data: dict[str, Any]) -> Served:
         """Back from `to_json()`."""
         listing: list[dict[str, Any]] = data["listing"]
-        table: dict[str, dict[str, Any]] = data["table"]
-        for entry in listing:
-            row = table[entry["name"]]
-            row["inputSchema"] = entry["inputSchema"]
-            row["outputSchema"] = entry.get("outputSchema")
+        table = relink_table(listing, data["table"])
         return cls(
             name=data["name"],
             version=data["version"],
