@@ -154,7 +154,8 @@ def _merge(spec: ToolOverride | None, config: ToolOverride | None) -> ToolOverri
         description=config.description or spec.description,
         args={**spec.args, **config.args},
         annotations=config.annotations,
-        location=config.location,
+        # The location is where a bad or duplicate tool name is reported: the spec's, when the name is its.
+        location=config.location if config.name or not spec.name else spec.location,
     )
 
 

@@ -403,6 +403,19 @@ def test_an_invalid_x_mcp_tool_name_is_located_in_the_spec() -> None:
     assert error(None, paths).startswith("api.json#/paths/~1pets/get/x-mcp/name: 'list pets' is not a valid tool name")
 
 
+def test_an_x_mcp_tool_name_is_located_in_the_spec_even_when_the_config_configures_that_tool() -> None:
+    paths = copy.deepcopy(PATHS)
+    paths["/pets"]["get"]["x-mcp"] = {"name": "list pets"}
+    paths["/pets/{petId}"]["get"]["x-mcp"] = {"name": "pets"}
+    config = {"tools": {"listPets": {"title": "Pets"}, "getPet": {"title": "Pet"}}}
+    assert error(config, paths).startswith("api.json#/paths/~1pets/get/x-mcp/name: 'list pets' is not a valid")
+    paths["/pets"]["get"]["x-mcp"] = {"name": "pets"}
+    assert error(config, paths) == (
+        "api.json#/paths/~1pets~1{petId}/get/x-mcp/name: 'pets' is already the name of the tool for 'listPets'"
+    )
+    assert tool({"tools": {"listPets": {"name": "all_pets"}, "getPet": {"title": "Pet"}}}, "all_pets", paths)
+
+
 def test_check_tool_name_accepts_64_characters() -> None:
     check_tool_name("a" * 64, ToolOverride(key="k"))
     check_tool_name("A-b_9", ToolOverride(key="k"))
