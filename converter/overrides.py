@@ -111,7 +111,10 @@ def apply_override(tool: Tool, override: ToolOverride) -> Tool:
     renames: dict[str, str] = {}
     fixed: dict[str, Any] = {}
     defaults: dict[str, Any] = {}
-    original = frozenset(schema["properties"])
+    # Names taken whatever the order of the entries: every argument's but those hidden without a value (which
+    # leave the schema and the binding), so a fixed argument — still in the binding — cannot be renamed onto.
+    dropped = {arg for arg, item in override.args.items() if item.hidden and item.value is MISSING}
+    original = frozenset(schema["properties"]) - dropped
     for arg, arg_override in override.args.items():
         _apply_arg(arg, arg_override, schema=schema, original=original, renames=renames, fixed=fixed, defaults=defaults)
     if renames:
@@ -119,7 +122,6 @@ def apply_override(tool: Tool, override: ToolOverride) -> Tool:
         schema["required"] = [renames.get(key, key) for key in schema["required"]]
     if not schema.get("required"):
         schema.pop("required", None)
-    dropped = {arg for arg, item in override.args.items() if item.hidden and item.value is MISSING}
     args = tuple(
         dataclasses.replace(a, arg=renames.get(a.arg, a.arg)) for a in tool.binding.args if a.arg not in dropped
     )

@@ -57,6 +57,16 @@ def test_empty_file_loads_as_the_defaults(tmp_path: Path) -> None:
     assert config.location.file.endswith("oa2mcp.yaml")
 
 
+def test_a_json_config_file_is_read_like_a_yaml_one(tmp_path: Path) -> None:
+    path = tmp_path / "oa2mcp.json"
+    path.write_text('{"read_only": true, "tools": {"listPets": {"name": "find"}}}', encoding="utf-8")
+    config = load_config(str(path))
+    assert config.read_only is True and config.tools["listPets"].name == "find"
+    path.write_text('{"read_only": "true"}', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"oa2mcp\.json#/read_only: expected true or false, got 'true' \(a string\)"):
+        load_config(str(path))
+
+
 def test_a_full_config_is_parsed_into_its_fields() -> None:
     config = parse(
         {

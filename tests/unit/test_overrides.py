@@ -28,6 +28,7 @@ PATHS: dict[str, Any] = {
                 {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
                 {"name": "species", "in": "query", "description": "Species.", "schema": {"type": "string"}},
                 {"name": "filter[status]", "in": "query", "schema": {"type": "string", "enum": ["a", "b"]}},
+                {"name": "status", "in": "query", "deprecated": True, "schema": {"type": "string"}},
                 {"name": "q", "in": "query", "required": True, "schema": {"type": "string"}},
                 {"name": "region", "in": "query", "schema": {"type": "string", "pattern": "^\\p{L}+$"}},
             ],
@@ -126,6 +127,17 @@ def test_tool_name_title_and_description_are_replaced() -> None:
     assert found.operation_id == "listPets"
 
 
+def test_descriptions_max_chars_cuts_generated_descriptions_but_not_the_users_own() -> None:
+    paths = copy.deepcopy(PATHS)
+    paths["/pets"]["get"]["description"] = "Lists the pets. " + "More words here. " * 20
+    own = "A description the user wrote, longer than the limit on purpose."
+    toolset = build({"descriptions": {"max_chars": 30}, "tools": {"getPet": {"description": own}}}, paths)
+    tools = {t.name: t for t in toolset.tools}
+    assert tools["list_pets"].description == "List pets.\n\nLists the pets. …"
+    assert tools["get_pet"].description == own
+    assert len(tool(None, "list_pets", paths).description) > 300
+
+
 def test_a_tool_without_operation_id_is_configured_by_method_and_path() -> None:
     found = tool({"tools": {"GET /owners": {"name": "owners"}}}, "owners")
     assert found.binding.path == "/owners"
@@ -144,13 +156,13 @@ def test_annotations_are_changed_and_the_others_kept() -> None:
 
 def test_an_argument_rename_keeps_the_wire_name_and_the_position() -> None:
     plain = tool(None, "list_pets")
-    renamed = tool(args_of({"species": {"name": "kind"}, "filter_status": {"name": "status"}}), "list_pets")
+    renamed = tool(args_of({"species": {"name": "kind"}, "filter_status": {"name": "state"}}), "list_pets")
     assert list(renamed.input_schema["properties"]) == [
-        {"species": "kind", "filter_status": "status"}.get(name, name) for name in plain.input_schema["properties"]
+        {"species": "kind", "filter_status": "state"}.get(name, name) for name in plain.input_schema["properties"]
     ]
     assert renamed.input_schema["properties"]["kind"] == plain.input_schema["properties"]["species"]
     assert wire(renamed)["kind"] == "species"
-    assert wire(renamed)["status"] == "filter[status]"
+    assert wire(renamed)["state"] == "filter[status]"
     assert "species" not in wire(renamed) and "filter_status" not in wire(renamed)
     assert [a.arg for a in renamed.binding.args] == list(renamed.input_schema["properties"])
 
@@ -368,9 +380,15 @@ def test_renaming_onto_a_fixed_argument_is_an_error_in_either_order(order: str) 
     )
 
 
-def test_renaming_onto_a_hidden_argument_is_an_error() -> None:
-    args = {"species": {"hidden": True}, "limit": {"name": "species"}}
-    assert error(args_of(args)) == "c.yaml#/tools/listPets/args/limit/name: the tool already has an argument 'species'"
+@pytest.mark.parametrize("order", ["hidden-first", "rename-first"])
+def test_an_argument_can_take_the_name_of_a_hidden_one_in_either_order(order: str) -> None:
+    # e.g. hide a deprecated `status` and show `filter_status` under that name: the hidden one is gone entirely.
+    entries = [("status", {"hidden": True}), ("filter_status", {"name": "status"})]
+    found = tool(args_of(dict(entries if order == "hidden-first" else entries[::-1])), "list_pets")
+    assert wire(found)["status"] == "filter[status]"
+    assert [a.arg for a in found.binding.args].count("status") == 1
+    assert found.input_schema["properties"]["status"]["enum"] == ["a", "b"]
+    assert "filter_status" not in found.input_schema["properties"]
 
 
 def test_swapping_two_argument_names_is_refused() -> None:
