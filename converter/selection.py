@@ -137,7 +137,7 @@ def _extension_override(op: Operation, *, limit: int) -> tuple[bool, ToolOverrid
         key=op.key,
         name=value.get("name"),
         # Spec text, so untrusted: cleaned like every description taken from the spec.
-        description=truncate(clean_text(description), limit=limit) or None if description else None,
+        description=(truncate(clean_text(description), limit=limit) or None) if description else None,
         args=hidden,
         location=where,
     )
