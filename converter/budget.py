@@ -15,7 +15,7 @@ _SHOWN = 5
 
 
 def _tools(count: int) -> str:
-    return f"{count} tool" if count == 1 else f"{count} tools"
+    return f"{count:,} tool" if count == 1 else f"{count:,} tools"
 
 
 def budget_warning(toolset: ToolSet, config: Config, *, where: Location) -> Diagnostic | None:
@@ -33,8 +33,8 @@ def budget_warning(toolset: ToolSet, config: Config, *, where: Location) -> Diag
     biggest = sorted(sizes, key=lambda item: (-item[0], item[1]))[:_SHOWN]
     tags = sorted(by_tag.items(), key=lambda item: (-sum(item[1]), item[0]))[:_SHOWN]
     message = (
-        f"{len(sizes):,} tools, ~{total:,} tokens in tools/list"
-        f" (budget: {config.max_tools:,} tools, {config.max_tokens:,} tokens): models choose tools worse past a"
+        f"{_tools(len(sizes))}, ~{total:,} tokens in tools/list"
+        f" (budget: {_tools(config.max_tools)}, {config.max_tokens:,} tokens): models choose tools worse past a"
         " few dozen, and pay for every definition on every turn. Biggest tools: "
         + ", ".join(f"{name} (~{size:,})" for size, name in biggest)
         + ". Biggest tags: "

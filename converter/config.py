@@ -251,6 +251,10 @@ def _arg(value: Any, location: Location) -> ArgOverride:
         raise ConfigError(location, "give 'value' (fixed) or 'default' (changeable), not both")
     if override.hidden and (override.name is not None or override.description is not None):
         raise ConfigError(location, "a hidden argument is not shown: 'name' and 'description' do not apply")
+    if override.hidden and override.default is not MISSING:
+        # The model never sends a hidden argument, so a default would silently do nothing.
+        message = "a hidden argument is never sent by the model: give it a 'value' (always sent) instead of a 'default'"
+        raise ConfigError(location, message)
     return override
 
 
@@ -293,7 +297,7 @@ def parse_config(data: Any, *, location: Location) -> Config:
     _check_keys(top, _TOP_KEYS, location)
     deprecated = top.get("deprecated", DeprecatedPolicy.INCLUDE.value)
     if deprecated not in ("include", "exclude"):
-        raise ConfigError(location.child("deprecated"), f"expected include or exclude, got {deprecated!r}")
+        raise ConfigError(location.child("deprecated"), f"expected include or exclude, got {_kind(deprecated)}")
     descriptions = _mapping(top.get("descriptions", {}), location.child("descriptions"))
     _check_keys(descriptions, ("max_chars",), location.child("descriptions"))
     budget = _mapping(top.get("budget", {}), location.child("budget"))

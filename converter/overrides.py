@@ -7,10 +7,12 @@ import dataclasses
 from typing import Any
 
 import jsonschema
+from referencing.exceptions import Unresolvable
 
 from converter.config import MISSING, ArgOverride, ToolOverride, did_you_mean
 from converter.errors import ConfigError
 from converter.naming import ARGUMENT_NAME_RE, TOOL_NAME_RE
+from converter.runtime.validation import compile_validator
 from converter.tools import Tool
 
 __all__ = ["apply_override", "check_tool_name"]
@@ -35,9 +37,9 @@ def _check_value(value: Any, prop: Any, defs: Any, where: Any, what: str) -> Non
         return
     schema = {**prop, "$defs": defs} if defs else prop
     try:
-        validator = jsonschema.Draft202012Validator(schema)
-        error = jsonschema.exceptions.best_match(validator.iter_errors(value))
-    except (jsonschema.exceptions.SchemaError, jsonschema.exceptions.RefResolutionError):
+        # The runtime's validator, so a value passes here exactly when a call with it would (ECMA patterns).
+        error = jsonschema.exceptions.best_match(compile_validator(schema).iter_errors(value))
+    except (jsonschema.exceptions.SchemaError, jsonschema.exceptions.UnknownType, Unresolvable, TypeError):
         return  # a schema we cannot check with: the upstream will judge the value
     if error is not None:
         raise ConfigError(where, f"{what} {value!r} is not valid for this argument: {error.message}")
@@ -48,6 +50,7 @@ def _apply_arg(
     override: ArgOverride,
     *,
     schema: dict[str, Any],
+    original: frozenset[str],
     renames: dict[str, str],
     fixed: dict[str, Any],
     defaults: dict[str, Any],
@@ -91,7 +94,8 @@ def _apply_arg(
                 override.location.child("name"),
                 f"'{new}' is not a valid argument name (1-64 characters: letters, digits, '_', '.' and '-')",
             )
-        if new in properties or new in renames.values():
+        # The tool's own names, not what is left of them: a hidden or fixed argument keeps its binding entry.
+        if new in original or new in renames.values():
             raise ConfigError(override.location.child("name"), f"the tool already has an argument '{new}'")
         renames[arg] = new
 
@@ -107,14 +111,17 @@ def apply_override(tool: Tool, override: ToolOverride) -> Tool:
     renames: dict[str, str] = {}
     fixed: dict[str, Any] = {}
     defaults: dict[str, Any] = {}
+    # Names taken whatever the order of the entries: every argument's but those hidden without a value (which
+    # leave the schema and the binding), so a fixed argument — still in the binding — cannot be renamed onto.
+    dropped = {arg for arg, item in override.args.items() if item.hidden and item.value is MISSING}
+    original = frozenset(schema["properties"]) - dropped
     for arg, arg_override in override.args.items():
-        _apply_arg(arg, arg_override, schema=schema, renames=renames, fixed=fixed, defaults=defaults)
+        _apply_arg(arg, arg_override, schema=schema, original=original, renames=renames, fixed=fixed, defaults=defaults)
     if renames:
         schema["properties"] = {renames.get(key, key): value for key, value in schema["properties"].items()}
         schema["required"] = [renames.get(key, key) for key in schema["required"]]
     if not schema.get("required"):
         schema.pop("required", None)
-    dropped = {arg for arg, item in override.args.items() if item.hidden and item.value is MISSING}
     args = tuple(
         dataclasses.replace(a, arg=renames.get(a.arg, a.arg)) for a in tool.binding.args if a.arg not in dropped
     )

@@ -103,8 +103,8 @@ def _find(name: str, operations: Sequence[Operation]) -> Operation | None:
     return None
 
 
-def _extension_override(op: Operation) -> tuple[bool, ToolOverride | None]:
-    """(whether `x-mcp` leaves the operation in, what it says about the tool)."""
+def _extension_override(op: Operation, *, limit: int) -> tuple[bool, ToolOverride | None]:
+    """(whether `x-mcp` leaves the operation in, what it says about the tool); a description is cut to `limit`."""
     value = op.mcp_extension
     where = op.location.child("x-mcp")
     if value is None or value is True:
@@ -137,7 +137,7 @@ def _extension_override(op: Operation) -> tuple[bool, ToolOverride | None]:
         key=op.key,
         name=value.get("name"),
         # Spec text, so untrusted: cleaned like every description taken from the spec.
-        description=truncate(clean_text(description), limit=DESCRIPTION_LIMIT) if description else None,
+        description=(truncate(clean_text(description), limit=limit) or None) if description else None,
         args=hidden,
         location=where,
     )
@@ -154,7 +154,8 @@ def _merge(spec: ToolOverride | None, config: ToolOverride | None) -> ToolOverri
         description=config.description or spec.description,
         args={**spec.args, **config.args},
         annotations=config.annotations,
-        location=config.location,
+        # The location is where a bad or duplicate tool name is reported: the spec's, when the name is its.
+        location=config.location if config.name or not spec.name else spec.location,
     )
 
 
@@ -199,7 +200,7 @@ def select_operations(
             continue
         if config.exclude is not None and _matches(config.exclude, op):
             continue
-        keep, from_spec = _extension_override(op)
+        keep, from_spec = _extension_override(op, limit=config.description_max_chars or DESCRIPTION_LIMIT)
         if not keep and not named:
             continue
         if op.deprecated and config.deprecated is DeprecatedPolicy.EXCLUDE and not named:

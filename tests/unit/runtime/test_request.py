@@ -724,3 +724,88 @@ def test_build_request_a_multipart_array_of_primitives_is_one_part_per_item() ->
     assert body.count(b'name="tags"') == 2
     assert b'name="tags"\r\n\r\na\r\n' in body and b'name="tags"\r\n\r\nb\r\n' in body
     assert b'{"k":1}' in body  # objects stay one JSON part
+
+
+# --- configured arguments: fixed values, defaults, renames (binding `fixed`, `defaults`, `arg` ≠ `name`) ---------
+
+
+def test_build_request_sends_a_fixed_value_the_model_cannot_override() -> None:
+    binding = {**_binding(_arg("X-Request-ID", "header"), _arg("q", "query")), "fixed": {"X-Request-ID": "desk"}}
+    assert _build(binding, {"q": "a"}).headers["X-Request-ID"] == "desk"
+    overridden = _build(binding, {"q": "a", "X-Request-ID": "model-chose-this"})
+    assert overridden.headers.get_list("X-Request-ID") == ["desk"]
+    assert _build(binding, {"X-Request-ID": None}).headers["X-Request-ID"] == "desk"
+
+
+def test_build_request_a_fixed_value_satisfies_a_required_argument() -> None:
+    binding = {**_binding(_arg("tenant", "path", required=True), path="/t/{tenant}"), "fixed": {"tenant": "acme"}}
+    assert str(_build(binding, {}).url) == f"{BASE}/t/acme"
+
+
+def test_build_request_fills_a_default_only_when_the_argument_is_absent() -> None:
+    binding = {**_binding(_arg("limit", "query"), _arg("sort", "query")), "defaults": {"limit": 10}}
+    assert _build(binding, {}).url.query == b"limit=10"
+    assert _build(binding, {"sort": "name"}).url.query == b"limit=10&sort=name"
+    assert _build(binding, {"limit": 3}).url.query == b"limit=3"
+
+
+def test_build_request_a_default_satisfies_a_required_argument() -> None:
+    binding = {**_binding(_arg("q", "query", required=True)), "defaults": {"q": "*"}}
+    assert _build(binding, {}).url.query == b"q=%2A"
+    assert _build(binding, {"q": "dog"}).url.query == b"q=dog"
+
+
+def test_build_request_without_fixed_or_defaults_leaves_the_arguments_alone() -> None:
+    binding = {**_binding(_arg("limit", "query")), "fixed": {}, "defaults": {}}
+    assert _build(binding, {}).url.query == b""
+
+
+@pytest.mark.parametrize(
+    ("arg", "expected"),
+    [
+        (_arg("kind", "query") | {"name": "species"}, "query: species=dog"),
+        (_arg("trace", "header") | {"name": "X-Trace"}, "header: X-Trace: dog"),
+        (_arg("sid", "cookie") | {"name": "session"}, "header: Cookie: session=dog"),
+        (_arg("which", "path", required=True) | {"name": "petId"}, "path: /pets/dog"),
+    ],
+    ids=["query", "header", "cookie", "path"],
+)
+def test_build_request_a_renamed_argument_goes_out_under_its_wire_name(arg: dict[str, Any], expected: str) -> None:
+    request = _build(_binding(arg, path="/pets/{petId}" if arg["in"] == "path" else "/pets"), {arg["arg"]: "dog"})
+    where, _, text = expected.partition(": ")
+    if where == "query":
+        assert request.url.query.decode() == text
+    elif where == "path":
+        assert request.url.path == "/v1" + text
+    else:
+        name, _, value = text.partition(": ")
+        assert request.headers[name] == value
+    assert arg["arg"] not in str(request.url) and arg["arg"] not in request.headers
+
+
+def test_build_request_a_renamed_body_property_goes_out_under_its_wire_name() -> None:
+    binding = _binding(
+        {"arg": "pet_name", "in": "body", "name": "name", "required": True},
+        {"arg": "kind", "in": "body", "name": "species", "required": False},
+        method="POST",
+        body={"contentType": "application/json", "whole": False, "required": True},
+    )
+    request = _build({**binding, "defaults": {"kind": "cat"}}, {"pet_name": "Rex"})
+    assert json.loads(request.content) == {"name": "Rex", "species": "cat"}
+    request = _build({**binding, "fixed": {"kind": "dog"}}, {"pet_name": "Rex", "kind": "cat"})
+    assert json.loads(request.content) == {"name": "Rex", "species": "dog"}
+
+
+def test_build_request_a_configured_tool_sends_fixed_defaults_and_wire_names() -> None:
+    from converter.config import load_config
+    from converter.pipeline import build_toolset
+    from converter.tools import binding_to_json
+    from tests.conftest import FIXTURES
+
+    config = load_config(str(FIXTURES / "configs" / "pets.yaml"))
+    toolset = build_toolset(str(FIXTURES / "petstore-3.0.yaml"), config=config)
+    binding = binding_to_json(next(tool for tool in toolset.tools if tool.name == "find_pets").binding)
+    request = _build(binding, {"kind": ["dog", "cat"], "X-Request-ID": "nope", "status": "gone"})
+    assert request.url.path == "/v1/pets"
+    assert request.url.query == b"limit=10&species=dog,cat"  # `status` is hidden: not in the binding, not sent
+    assert request.headers["X-Request-ID"] == "adoption-desk"
