@@ -108,6 +108,7 @@ def apply_override(tool: Tool, override: ToolOverride) -> Tool:
             value, or a default/value the argument's schema rejects.
     """
     schema = _copy_schema(tool.input_schema)
+    override = _by_argument_name(tool, override)
     renames: dict[str, str] = {}
     fixed: dict[str, Any] = {}
     defaults: dict[str, Any] = {}
@@ -141,6 +142,25 @@ def apply_override(tool: Tool, override: ToolOverride) -> Tool:
         annotations=annotations,
         binding=binding,
     )
+
+
+def _by_argument_name(tool: Tool, override: ToolOverride) -> ToolOverride:
+    """Entries may name an argument by its wire name (`filter[status]`, as a spec author would write it in
+    `x-mcp`) when that name is not itself an argument: they are keyed by the argument's name here."""
+    properties = tool.input_schema.get("properties") or {}
+    wire: dict[str, list[str]] = {}
+    for binding in tool.binding.args:
+        wire.setdefault(binding.wire_name, []).append(binding.arg)
+    keyed: dict[str, ArgOverride] = {}
+    changed = False
+    for name, item in override.args.items():
+        owners = wire.get(name, [])
+        if name not in properties and len(owners) == 1 and owners[0] not in override.args:
+            keyed[owners[0]] = item
+            changed = True
+        else:
+            keyed[name] = item
+    return dataclasses.replace(override, args=keyed) if changed else override
 
 
 def _copy_schema(schema: dict[str, Any]) -> dict[str, Any]:
