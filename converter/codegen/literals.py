@@ -1,0 +1,85 @@
+"""Spec text on its way into generated files: only ever as an escaped literal, a sanitized identifier, or
+text reduced to characters that mean nothing in Python, TOML, YAML, Markdown or a Dockerfile."""
+
+from __future__ import annotations
+
+import json
+import keyword
+import math
+import re
+import unicodedata
+from typing import Any
+
+__all__ = ["package_name", "plain_text", "py_literal", "py_str", "toml_str", "version_text"]
+
+_NOT_IDENT = re.compile(r"[^a-z0-9]+")
+_PLAIN = re.compile(r"[^A-Za-z0-9 .,:;()'_+-]+")
+_VERSION = re.compile(r"^\d+(\.\d+){0,3}$")
+
+
+def py_str(text: str) -> str:
+    """A Python string literal of `text` (JSON's escaping with `ensure_ascii` is valid Python and ASCII-only)."""
+    return json.dumps(text, ensure_ascii=True)
+
+
+def toml_str(text: str) -> str:
+    """A TOML basic string of `text` (JSON's ASCII escapes are valid TOML too)."""
+    return json.dumps(text, ensure_ascii=True)
+
+
+def py_literal(value: Any, indent: int = 0) -> str:
+    """A Python literal for JSON-like data (dict with str keys, list, str, int, float, bool, None), one item per
+    line. Nothing in `value` can end the literal early: every string goes through `py_str`.
+
+    Raises:
+        TypeError: `value` holds something that is not JSON-like.
+    """
+    pad = " " * (indent + 4)
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, float):
+        return repr(value) if math.isfinite(value) else f'float("{value!r}")'
+    if isinstance(value, str):
+        return py_str(value)
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        items = "".join(f"{pad}{py_literal(item, indent + 4)},\n" for item in value)
+        return "[\n" + items + " " * indent + "]"
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = "".join(f"{pad}{py_str(str(key))}: {py_literal(item, indent + 4)},\n" for key, item in value.items())
+        return "{\n" + items + " " * indent + "}"
+    raise TypeError(f"not JSON-like data: {type(value).__name__}")
+
+
+def plain_text(text: str, *, limit: int = 80) -> str:
+    """`text` with every character but letters, digits, spaces and `.,:;()'_+-` removed (non-ASCII letters
+    transliterated where possible), whitespace collapsed, cut to `limit`: safe inside a docstring, a comment, a
+    Markdown heading or a shell-free Dockerfile label."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    cleaned = " ".join(_PLAIN.sub(" ", ascii_text).split())
+    return cleaned[:limit].rstrip() or "API"
+
+
+def package_name(text: str) -> str:
+    """A Python package name from free text: lower snake_case ASCII, not a keyword, no leading digit or
+    underscore (so never a dunder), at most 40 characters; `api_mcp` when nothing is left."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    name = _NOT_IDENT.sub("_", ascii_text).strip("_")[:40].strip("_")
+    if not name:
+        return "api_mcp"
+    if name[0].isdigit():
+        name = "api_" + name
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        name += "_mcp"
+    return name
+
+
+def version_text(version: str) -> str:
+    """The API's version when it is a plain release number (`1.4.0`), else `0.1.0`: what a Python package and
+    the MCP Registry accept."""
+    return version if _VERSION.match(version) else "0.1.0"
