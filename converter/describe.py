@@ -83,6 +83,9 @@ _INLINE_ELEMENTS = frozenset(
 _LIST_ELEMENTS = frozenset({"ul", "ol"})
 _CELL_ELEMENTS = frozenset({"td", "th"})
 _HIDDEN_ELEMENTS = frozenset({"script", "style"})
+_VOID_ELEMENTS = frozenset({"br", "col", "hr", "img", "wbr"})
+# Markup a browser would not show, so neither should the model: a common way to hide instructions.
+_HIDDEN_STYLE_RE = re.compile(r"display:none|visibility:hidden|font-size:0(?![.1-9])")
 _PARAGRAPH_ELEMENTS = frozenset({"blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "p", "pre", "table"})
 _SPECIAL_ELEMENTS = frozenset({"br", "code", "li"})
 _KNOWN_ELEMENTS = (
@@ -101,9 +104,12 @@ _INVISIBLE_RE = re.compile(
     "["
     "\x00-\x08\x0b-\x1f\x7f-\x9f"  # C0 (but \t, \n), DEL, C1
     "\u00ad"  # soft hyphen
+    "\u034f"  # combining grapheme joiner
     "\u061c"  # Arabic letter mark (a bidi control)
     "\u200b-\u200f"  # zero-width space/joiners, LRM, RLM
     "\u202a-\u202e"  # bidi embeddings and overrides
+    "\u115f\u1160\u3164\uffa0"  # Hangul fillers: blank but not whitespace
+    "\u180e"  # Mongolian vowel separator
     "\u2060-\u2064"  # word joiner, invisible operators
     "\u2066-\u2069"  # bidi isolates
     "\ufe00-\ufe0f"  # variation selectors: can smuggle hidden bytes after any visible character
@@ -112,6 +118,7 @@ _INVISIBLE_RE = re.compile(
     "\U000e0100-\U000e01ef"  # variation selectors supplement
     "]"
 )
+_ASCII_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # what _INVISIBLE_RE finds in ASCII text
 _LINE_BREAK_RE = re.compile("\r\n|[\r\u2028\u2029\x85]")
 _EXTRA_BLANK_LINES_RE = re.compile(r"\n{3,}")
 _WHITESPACE_RE = re.compile(r"\s+")
@@ -131,6 +138,7 @@ class _TextExtractor(HTMLParser):
         self._pending_breaks = 0
         self._trim_next = False  # drop the indentation of the HTML source after a break or a bullet
         self._hidden_depth = 0
+        self._hidden_open: list[str] = []  # open elements from one with a `hidden` attribute or style inward
         self._list_depth = 0
         self._pre_depth = 0
         self._code_depth = 0
@@ -166,6 +174,10 @@ class _TextExtractor(HTMLParser):
         self._trim_next = trim_after
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._hidden_open or _is_hidden(attrs):
+            if tag not in _VOID_ELEMENTS:
+                self._hidden_open.append(tag)
+            return
         if tag in _HIDDEN_ELEMENTS:
             self._hidden_depth += 1
         elif tag == "br":
@@ -197,6 +209,10 @@ class _TextExtractor(HTMLParser):
                 self._pre_depth += 1
 
     def handle_endtag(self, tag: str) -> None:
+        if self._hidden_open:
+            if tag in self._hidden_open:
+                del self._hidden_open[len(self._hidden_open) - 1 - self._hidden_open[::-1].index(tag) :]
+            return
         if tag in _HIDDEN_ELEMENTS:
             self._hidden_depth = max(self._hidden_depth - 1, 0)
         elif tag in _LIST_ELEMENTS:
@@ -216,7 +232,7 @@ class _TextExtractor(HTMLParser):
                 self._pre_depth = max(self._pre_depth - 1, 0)
 
     def handle_data(self, data: str) -> None:
-        if self._hidden_depth:
+        if self._hidden_depth or self._hidden_open:
             return
         data = data.replace("\xa0", " ")
         if self._trim_next:
@@ -230,12 +246,22 @@ class _TextExtractor(HTMLParser):
         self._has_text = self._has_text or not data.isspace()
 
 
+def _is_hidden(attrs: list[tuple[str, str | None]]) -> bool:
+    for name, value in attrs:
+        if name == "hidden":
+            return True
+        if name == "style" and value and _HIDDEN_STYLE_RE.search("".join(value.split()).lower()):
+            return True
+    return False
+
+
 def html_to_text(text: str) -> str:
     """Reduce HTML to readable plain text, leaving markdown and non-HTML angle brackets alone.
 
     Block elements become line breaks, ``<li>`` becomes a ``- `` bullet (indented when nested), ``<a>``
-    keeps its label, ``<code>`` becomes backticks, and ``<script>``, ``<style>`` and comments disappear with
-    their content. Text between tags is kept verbatim, so markdown mixed with HTML survives.
+    keeps its label, ``<code>`` becomes backticks, and ``<script>``, ``<style>``, comments and elements hidden
+    by a ``hidden`` attribute or a ``display:none``, ``visibility:hidden`` or ``font-size:0`` style disappear
+    with their content. Text between tags is kept verbatim, so markdown mixed with HTML survives.
 
     Args:
         text: A description that may contain HTML, markdown, or both.
@@ -265,10 +291,17 @@ def clean_text(text: str) -> str:
         (tabs and newlines stay), with ``\\n`` line endings, no trailing spaces, at most one blank line in
         a row, and no surrounding whitespace.
     """
-    text = _LINE_BREAK_RE.sub("\n", html_to_text(text))
-    text = _INVISIBLE_RE.sub("", text)
-    text = "\n".join(line.rstrip() for line in text.split("\n"))
-    return _EXTRA_BLANK_LINES_RE.sub("\n\n", text).strip()
+    text = html_to_text(text)
+    # The checks in front of each pass skip most of the work on the common, plain-ASCII description.
+    ascii_only = text.isascii()
+    if "\r" in text or not ascii_only:
+        text = _LINE_BREAK_RE.sub("\n", text)
+    text = (_ASCII_CONTROL_RE if ascii_only else _INVISIBLE_RE).sub("", text)
+    if " \n" in text or "\t\n" in text or not ascii_only:
+        text = "\n".join(line.rstrip() for line in text.split("\n"))
+    if "\n\n\n" in text:
+        text = _EXTRA_BLANK_LINES_RE.sub("\n\n", text)
+    return text.strip()
 
 
 def truncate(text: str, *, limit: int) -> str:
