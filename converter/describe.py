@@ -1,11 +1,22 @@
-"""Descriptions and titles for tools: HTML reduced to text, hidden characters removed, cut to a budget."""
+"""Descriptions and titles for tools: HTML and markdown reduced to plain sentences, hidden content removed,
+cut to a budget."""
 
 from __future__ import annotations
 
+import functools
 import re
 from html.parser import HTMLParser
 
-__all__ = ["clean_text", "describe_operation", "html_to_text", "tool_title", "truncate"]
+__all__ = [
+    "clean_text",
+    "describe_argument",
+    "describe_operation",
+    "html_to_text",
+    "markdown_to_text",
+    "plain_text",
+    "tool_title",
+    "truncate",
+]
 
 ELLIPSIS = "…"
 
@@ -126,6 +137,13 @@ _SENTENCE_END = ".!?"
 _FINAL_PUNCTUATION = ".!?…"
 # Left dangling at a word cut these read as broken text: "see (…".
 _DANGLING = " \t\n,;:(-\u2013\u2014"
+
+_WORD_RE = re.compile(r"[a-z0-9]+")
+_SENTENCE_END_RE = re.compile(r"[.!?][.!?\"')\]]*(?:\s|$)")
+_RESTATEMENT_SLACK = 40
+_STOP_WORDS = frozenset(
+    "a all an and any by for given has have in is it its of on or s specified that the this to which with".split()
+)
 
 
 class _TextExtractor(HTMLParser):
@@ -304,6 +322,254 @@ def clean_text(text: str) -> str:
     return text.strip()
 
 
+# --- markdown → plain sentences ------------------------------------------------------------------------------
+
+_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_HEADING_RE = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_RULE_RE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_SETEXT_RE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
+_TABLE_RULE_RE = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+_ITEM_RE = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,9}[.)])[ \t]+(.*)$")
+_QUOTE_RE = re.compile(r"^[ \t]*>[ \t>]*")
+_ALERT_RE = re.compile(r"^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*", re.IGNORECASE)
+_LINK_DEFINITION_RE = re.compile(r"^ {0,3}\[[^\]]+\]:[ \t]*\S+.*$")
+_MARKDOWN_HINT_RE = re.compile(r"[\n`*_#>|\[\]~\\<]")
+
+_URL = r"[^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*"  # one level of parentheses, as in Wikipedia links
+_IMAGE_RE = re.compile(rf"!\[[^\]]*\]\(\s*<?{_URL}>?(?:\s+\"[^\"]*\")?\s*\)")
+_LINK_RE = re.compile(rf"\[([^\]]*)\]\(\s*<?({_URL})>?(?:\s+\"[^\"]*\")?\s*\)")
+_REFERENCE_LINK_RE = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
+_AUTOLINK_RE = re.compile(r"<((?:https?|mailto):[^\s<>]+)>")
+_CODE_SPAN_RE = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+_SIMPLE_CODE_SPAN_RE = re.compile(r"()`([^`]+)`")  # the common case, and much faster
+_CODE_MARK_RE = re.compile("\x00([0-9]+)\x00")
+# Each pattern starts with its marker, so the scan for it is fast; the look-behind after the marker checks the
+# character before it: "per_page" and "2*3*4" are not emphasis.
+_EMPHASIS_RES = (
+    ("**", re.compile(r"\*\*(?<![\w\\]\*\*)(?=\S)(.+?)(?<=[^\s\\])\*\*(?!\w)")),
+    ("__", re.compile(r"__(?<![\w\\]__)(?=\S)(.+?)(?<=[^\s\\])__(?!\w)")),
+    ("*", re.compile(r"\*(?<![\w*\\]\*)(?=[^\s*])(.+?)(?<=[^\s*\\])\*(?![\w*])")),
+    ("_", re.compile(r"_(?<![\w\\]_)(?=[^\s_])(.+?)(?<=[^\s_\\])_(?!\w)")),
+    ("~~", re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")),
+)
+_INLINE_HINT_RE = re.compile(r"[\[`*_~\\<]")
+_ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_SPACES_RE = re.compile(r"[ \t]+")
+# A sentence, links kept whole (their URLs have dots): text up to a ".", "!" or "?" (and closing quotes or
+# brackets) that is followed by a space or the end. Written as one greedy loop; a lazy `.+?` is 5x slower.
+_SENTENCE_RE = re.compile(
+    r"(?=.)(?:[^.!?\[]+|\[[^\]]*\]\([^)]*\)|\[|[.!?](?![.!?\"')\]]*(?:\s|$)))*(?:[.!?][.!?\"')\]]*)?\s*",
+    re.DOTALL,
+)
+# "For more information, see [the docs](url)." says nothing once the URL is gone.
+_POINTER_RE = re.compile(
+    r"[\"(]?(?:for (?:more|further|additional|troubleshooting) (?:information|info|details)|to learn more"
+    r"|learn more|read more|see|refer to)\b",
+    re.IGNORECASE,
+)
+_POINTER_HINTS = ("more", "More", "see", "See", "efer")
+_EXAMPLE_WORD_RE = re.compile(r"\bexamples?\b", re.IGNORECASE)
+_EXAMPLE_INTRO_RE = re.compile(r"(?:^|(?<=[.!?]\s))[^.!?]*\bexamples?\b[^.!?]*:$", re.IGNORECASE)
+
+
+def _inline_text(text: str) -> str:
+    """Markdown inline markup → text: links keep their label, images go, emphasis and code markers go."""
+    if not _INLINE_HINT_RE.search(text):
+        return _SPACES_RE.sub(" ", text).strip() if "  " in text or "\t" in text else text.strip()
+    if "](" in text and any(word in text for word in _POINTER_HINTS):
+        text = "".join(s for s in _SENTENCE_RE.findall(text) if not ("](" in s and _POINTER_RE.match(s)))
+    if "[" in text:
+        text = _IMAGE_RE.sub("", text)
+        text = _LINK_RE.sub(lambda m: m[1].strip() or m[2], text)
+        text = _REFERENCE_LINK_RE.sub(r"\1", text)
+    if "<" in text:
+        text = _AUTOLINK_RE.sub(r"\1", text)
+    codes: list[str] = []
+    if "`" in text:
+
+        def stash(match: re.Match[str]) -> str:
+            code = match[2].strip() or match[2]
+            # Without its backticks a lone "-" or "," would read as punctuation.
+            codes.append(code if any(char.isalnum() for char in code) else f"`{code}`")
+            return f"\x00{len(codes) - 1}\x00"
+
+        text = (_CODE_SPAN_RE if "``" in text else _SIMPLE_CODE_SPAN_RE).sub(stash, text)
+    for marker, pattern in _EMPHASIS_RES:
+        if marker in text:
+            text = pattern.sub(r"\1", text)
+    if "\\" in text:
+        text = _ESCAPE_RE.sub(r"\1", text)
+    if codes:
+        text = _CODE_MARK_RE.sub(lambda m: codes[int(m[1])], text)
+    return _SPACES_RE.sub(" ", text).strip() if "  " in text or "\t" in text else text.strip()
+
+
+def _as_sentence(text: str) -> str:
+    return text if not text or text.endswith(tuple(_FINAL_PUNCTUATION + ":;")) else text + "."
+
+
+def _join_items(items: list[str]) -> str:
+    """List items as one paragraph: phrases joined by "; ", or sentences when any item has a sentence end."""
+    texts = [text for text in map(_inline_text, items) if text]
+    if any(text.endswith(tuple(_SENTENCE_END)) or any(f"{end} " in text for end in _SENTENCE_END) for text in texts):
+        return " ".join(map(_as_sentence, texts))
+    return _as_sentence("; ".join(text.rstrip(",;") for text in texts))
+
+
+def _table_row(line: str) -> str:
+    cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+    cells = [cell for cell in cells if cell]
+    return cells[0] + ": " + "; ".join(cells[1:]) if len(cells) > 1 else "".join(cells)
+
+
+class _Blocks:
+    """Paragraphs collected from markdown lines; a list (or a table) becomes one paragraph."""
+
+    def __init__(self) -> None:
+        self.blocks: list[str] = []
+        self.lines: list[str] = []
+        self.items: list[str] = []
+        self.label = ""  # the heading over the next paragraph
+
+    def end(self) -> None:
+        if self.lines:
+            self._push(_inline_text(" ".join(self.lines)), after_colon=False)
+            self.lines = []
+        if self.items:
+            self._push(_join_items(self.items), after_colon=True)
+            self.items = []
+
+    def _push(self, text: str, *, after_colon: bool) -> None:
+        if not text:
+            return
+        if self.label:
+            # A heading labels the paragraph under it: "Pagination: All list APIs use cursors."
+            joiner = " " if self.label.endswith(tuple(_FINAL_PUNCTUATION + ":")) else ": "
+            text, self.label = f"{self.label}{joiner}{text}", ""
+        elif after_colon and self.blocks and self.blocks[-1].endswith(":"):
+            # "Can be one of:" followed by a list (or one command) reads as one paragraph.
+            self.blocks[-1] = f"{self.blocks[-1]} {text}"
+            return
+        self.blocks.append(text)
+
+    def heading(self, text: str) -> None:
+        self.end()
+        self._end_label()
+        self.label = _inline_text(text)
+
+    def _end_label(self) -> None:
+        if self.label:
+            self.blocks.append(_as_sentence(self.label))  # a heading with nothing under it
+            self.label = ""
+
+    def code(self, lines: list[str]) -> None:
+        self.end()
+        code = [line.strip() for line in lines if line.strip()]
+        if len(code) == 1 and len(code[0]) <= 100:
+            self._push(code[0], after_colon=True)  # one short command is worth keeping
+        elif self.label:
+            # The block is left out, so an "Example request body" heading over it labels nothing.
+            self.label = "" if _EXAMPLE_WORD_RE.search(self.label) else self.label
+        elif self.blocks:
+            self.blocks[-1] = _EXAMPLE_INTRO_RE.sub("", self.blocks[-1]).rstrip()
+
+    def text(self) -> str:
+        self.end()
+        self._end_label()
+        return "\n\n".join(block for block in self.blocks if block)
+
+
+def markdown_to_text(text: str) -> str:
+    """Reduce markdown to plain paragraphs of sentences.
+
+    Links keep their label (the URL only when there is no label), images and link definitions go, and so do
+    sentences that only point at documentation ("For more information, see [...](...)"). A heading labels the
+    paragraph under it ("Pagination: ..."), or is a sentence of its own. Emphasis and code markers go, code text
+    stays. A fenced code block goes, unless it is one short line. Table rows become ``"cell: cell; cell"`` and,
+    like list items, are joined into one paragraph: phrases with "; ", sentences as sentences. Quote markers go,
+    GitHub alerts keep a "Warning: " (not a "Note: "), and wrapped lines are joined.
+
+    Args:
+        text: Markdown (or plain) text with ``\\n`` line endings.
+
+    Returns:
+        Paragraphs separated by one blank line, each on a single line.
+    """
+    if not _MARKDOWN_HINT_RE.search(text):
+        return _SPACES_RE.sub(" ", text).strip()
+    out = _Blocks()
+    lines = text.replace("\x00", "").split("\n")
+    index, quoted, label = 0, False, ""
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        stripped = line.strip()
+        first = stripped[:1]
+        if (first == ">") != quoted:
+            out.end()  # a quote is a block of its own
+            quoted = not quoted
+        if first == ">":
+            line = _QUOTE_RE.sub("", line)
+            alert = _ALERT_RE.match(line)
+            if alert:
+                kind = alert[1].capitalize()
+                label = "" if kind in ("Note", "Tip") else f"{kind}: "
+                line = line[alert.end() :]
+            stripped = line.strip()
+            first = stripped[:1]
+        if label and stripped:
+            # Keep the weight of a warning unless its text brings its own label ("**Closing down notice:**").
+            stripped = stripped if stripped.startswith(("**", "__")) else label + stripped
+            label = ""
+        # Each markdown construct starts with a telling character: test only the patterns that can match.
+        if not stripped:
+            out.end()
+        elif first in "`~" and (fence := _FENCE_RE.match(line)):
+            body = []
+            while index < len(lines) and not lines[index].lstrip(" >").startswith(fence[1]):
+                body.append(lines[index])
+                index += 1
+            index += 1
+            out.code(body)
+        elif "|" in stripped and index < len(lines) and "-" in lines[index] and _TABLE_RULE_RE.match(lines[index]):
+            out.end()
+            index += 1
+            while index < len(lines) and "|" in lines[index]:
+                out.items.append(_table_row(lines[index]))
+                index += 1
+            out.end()
+        elif first == "#" and (heading := _HEADING_RE.match(line)):
+            out.heading(heading[1] or "")
+        elif first in "=-" and out.lines and _SETEXT_RE.match(line):
+            title, out.lines = " ".join(out.lines), []
+            out.heading(title)
+        elif first in "-*_" and _RULE_RE.match(line):
+            out.end()
+        elif first == "[" and _LINK_DEFINITION_RE.match(line):
+            continue
+        elif (first in "-*+•" or first.isdigit()) and (item := _ITEM_RE.match(line)):
+            if out.lines:
+                out.end()
+            out.items.append(item[1])
+        elif out.items and (line[:1] in " \t" or not out.lines):
+            out.items[-1] += " " + stripped  # the item continues
+        else:
+            out.lines.append(stripped)
+    return out.text()
+
+
+def plain_text(text: str) -> str:
+    """Reduce a description (HTML, markdown or both) to plain paragraphs without hidden content.
+
+    Args:
+        text: Raw description text.
+
+    Returns:
+        `markdown_to_text` applied to `clean_text`.
+    """
+    return markdown_to_text(clean_text(text))
+
+
 def truncate(text: str, *, limit: int) -> str:
     """Cut text to at most `limit` characters at a sentence end or word boundary, marking the cut with "…".
 
@@ -357,8 +623,28 @@ def _repeats(description: str, summary: str) -> bool:
     prefix = _comparable(summary)
     if not prefix:
         return True
-    body = _WHITESPACE_RE.sub(" ", description).casefold().strip()
+    # Only the start matters; with whitespace runs collapsed it is at most this long.
+    body = _WHITESPACE_RE.sub(" ", description[: 2 * len(summary) + 10]).casefold().strip()
     return body.startswith(prefix) and not body[len(prefix) : len(prefix) + 1].isalnum()
+
+
+def _stems(text: str) -> set[str]:
+    return {word[:-1] if len(word) > 3 and word.endswith("s") else word for word in _WORD_RE.findall(text.casefold())}
+
+
+def _drop_restatement(body: str, summary: str) -> str:
+    """The body without its first sentence when that sentence has no word the summary lacks.
+
+    "List forks." followed by "Lists the forks of a repository." keeps both; followed by "Lists all forks."
+    the second goes.
+    """
+    end = _SENTENCE_END_RE.search(body)
+    # Much longer than the summary, the sentence cannot be only the summary's words and a few stop words.
+    if end is None or end.start() > len(summary) + _RESTATEMENT_SLACK or "\n" in body[: end.start()]:
+        return body
+    if _stems(body[: end.start()]) - _stems(summary) - _STOP_WORDS:
+        return body
+    return body[end.end() :].lstrip()
 
 
 def describe_operation(*, summary: str, description: str, deprecated: bool, limit: int = 1000) -> str:
@@ -371,20 +657,40 @@ def describe_operation(*, summary: str, description: str, deprecated: bool, limi
         limit: Maximum length of the result.
 
     Returns:
-        The summary as a sentence, a blank line and the description (the summary is left out when the
-        description already starts with it), truncated to `limit`; ``""`` when there is nothing to say.
+        Paragraphs of plain text: the summary as a sentence (left out when the description starts with it) and
+        the description (without a first sentence that only restates the summary), cut at a sentence end to
+        `limit`; ``""`` when there is nothing to say.
     """
-    summary = clean_text(summary)
-    description = clean_text(description)
-    if summary and not summary.endswith(tuple(_FINAL_PUNCTUATION)):
-        summary += "."
-    if summary and description and not _repeats(description, summary):
-        text = f"{summary}\n\n{description}"
-    else:
-        text = description or summary
-    if deprecated and not text.casefold().startswith("deprecated"):
-        text = f"Deprecated. {text}".rstrip()
-    return truncate(text, limit=limit)
+    head = plain_text(summary).replace("\n\n", " ")
+    body = plain_text(description)
+    if head and not head.endswith(tuple(_FINAL_PUNCTUATION)):
+        head += "."
+    if head and body and _repeats(body, head):
+        head = ""
+    elif head and body:
+        body = _drop_restatement(body, head)
+    if deprecated and not (head or body).casefold().startswith("deprecated"):
+        head = f"Deprecated. {head}".rstrip()
+    return truncate("\n\n".join(part for part in (head, body) if part), limit=limit)
+
+
+def describe_argument(description: str, *, limit: int = 300) -> str:
+    """Clean an argument's description like an operation's and cut it at a sentence end to `limit`.
+
+    Args:
+        description: The parameter's or property's ``description``.
+        limit: Maximum length of the result.
+
+    Returns:
+        Plain text, or ``""``.
+    """
+    return truncate(_plain_argument(description), limit=limit)
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_argument(description: str) -> str:
+    # Shared parameters (per_page, page, owner, ...) repeat in hundreds of operations.
+    return plain_text(description)
 
 
 def tool_title(*, summary: str, limit: int = 100) -> str:
@@ -397,5 +703,5 @@ def tool_title(*, summary: str, limit: int = 100) -> str:
     Returns:
         The first line of the cleaned summary without trailing periods, truncated to `limit`.
     """
-    first_line = clean_text(summary).split("\n", 1)[0]
+    first_line = plain_text(summary).split("\n", 1)[0]
     return truncate(first_line.rstrip(". \t"), limit=limit)
