@@ -1,16 +1,27 @@
 """Descriptions and titles for tools: HTML and markdown reduced to plain sentences, hidden content removed,
-cut to a budget."""
+what a tool returns and its documented errors added, all cut to a budget."""
 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
+from collections.abc import Sequence
 from html.parser import HTMLParser
+from http import HTTPStatus
+from typing import TYPE_CHECKING
+
+from converter.schemas import ref_name
+
+if TYPE_CHECKING:
+    from converter.model import Response
 
 __all__ = [
     "clean_text",
     "describe_argument",
+    "describe_errors",
     "describe_operation",
+    "describe_returns",
     "html_to_text",
     "markdown_to_text",
     "plain_text",
@@ -138,12 +149,27 @@ _FINAL_PUNCTUATION = ".!?…"
 # Left dangling at a word cut these read as broken text: "see (…".
 _DANGLING = " \t\n,;:(-\u2013\u2014"
 
+_MIN_BODY_CHARS = 40
+"""Below this much room the description is left out rather than cut to a stub."""
+_RETURNS_CHARS = 120
+_ERROR_CHARS = 100
+_RETURNED_PROPERTIES = 5
 _WORD_RE = re.compile(r"[a-z0-9]+")
+# Words that say nothing about a response beyond its status: "Successful response", "Unexpected error".
+_FILLER_WORDS = frozenset(
+    "a about an any been code containing contains default describing detail details error errors failed failure"
+    " for has http in info information is message occurred of ok operation request requested resource response"
+    " result returned server status success successful successfully the unexpected was why with".split()
+)
+_NOTE_SENTENCES = 3
+_CLAUSE_RE = re.compile(r"\b(?:was|were|is|are|has|have|been|returns?|returned)\b")
 _SENTENCE_END_RE = re.compile(r"[.!?][.!?\"')\]]*(?:\s|$)")
 _RESTATEMENT_SLACK = 40
 _STOP_WORDS = frozenset(
     "a all an and any by for given has have in is it its of on or s specified that the this to which with".split()
 )
+# "Response if the repository is archived." → "if the repository is archived"
+_RESPONSE_PREFIX_RE = re.compile(r"^(?:response|returned|error|thrown)\s+(?=(?:if|when)\b)", re.IGNORECASE)
 
 
 class _TextExtractor(HTMLParser):
@@ -628,6 +654,160 @@ def _repeats(description: str, summary: str) -> bool:
     return body.startswith(prefix) and not body[len(prefix) : len(prefix) + 1].isalnum()
 
 
+def _lower_first(text: str) -> str:
+    """ "Validation failed" → "validation failed"; "GitHub is down", "ID missing", "Copilot Business …" stay."""
+    words = text.split(" ", 2)
+    word = words[0]
+    if not (word.isalpha() and word[:1].isupper() and (word[1:].islower() or word == "A")):
+        return text
+    if len(words) > 1 and words[1][:1].isupper():
+        return text  # a name of two words
+    return text[0].lower() + text[1:]
+
+
+def _words(text: str) -> list[str]:
+    return [word for word in _WORD_RE.findall(text.casefold()) if word not in _FILLER_WORDS]
+
+
+def _says_nothing(description: str, status: str) -> bool:
+    """Whether a response description only restates its status ("Not found", "OK", "Unexpected error")."""
+    words = _words(description)
+    if not words:
+        return True
+    phrase = _status_phrase(status)
+    return bool(phrase) and words == _words(phrase)
+
+
+@functools.lru_cache(maxsize=1024)
+def _response_note(description: str, status: str, *, error: bool) -> str:
+    """What a response description adds to its status, as a short phrase; ``""`` when nothing.
+
+    The first sentence that says something, without a leading status name: "Bad Request - the ID is malformed."
+    gives "the ID is malformed"; "Request successful. Returns pets." gives "returns pets".
+    """
+    # Cached: big APIs share a few error responses ("Resource not found") among hundreds of operations.
+    if _says_nothing(description, status):
+        return ""
+    paragraph = plain_text(description).split("\n", 1)[0]
+    phrase = _status_phrase(status)
+    for match in itertools.islice(_SENTENCE_RE.finditer(paragraph), _NOTE_SENTENCES):
+        sentence = match[0].strip().rstrip(".")
+        rest = sentence[len(phrase) :]
+        if phrase and sentence.casefold().startswith(phrase.casefold()) and not rest[:1].isalnum():
+            sentence = rest.lstrip(" -:,;.\u2013\u2014")  # "Not Found: no such pet"
+        if error:
+            sentence = _RESPONSE_PREFIX_RE.sub("", sentence)
+        if not _says_nothing(sentence, status):
+            return _lower_first(truncate(sentence, limit=_ERROR_CHARS if error else _RETURNS_CHARS))
+    return ""
+
+
+def _status_phrase(status: str) -> str:
+    try:
+        return HTTPStatus(int(status)).phrase
+    except ValueError:
+        return ""
+
+
+def _schema_phrase(schema: object, *, nested: bool = False) -> str:
+    """What a response schema is, in a few words: `Pet`, `list of Pet`, `object with id, name`, `string`."""
+    if not isinstance(schema, dict):
+        return ""
+    name = ref_name(schema)
+    if name is not None:
+        return name
+    title = schema.get("title")
+    if isinstance(title, str) and title.strip():
+        return truncate(plain_text(title), limit=60)
+    for keyword in ("allOf", "oneOf", "anyOf"):
+        parts = schema.get(keyword)
+        if isinstance(parts, list) and parts:
+            if len(parts) == 1:
+                return _schema_phrase(parts[0], nested=nested)
+            phrases = [_schema_phrase(part, nested=True) for part in parts]
+            return " or ".join(phrases) if keyword != "allOf" and len(parts) <= 3 and all(phrases) else ""
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kinds = [k for k in kind if k != "null"]
+        kind = kinds[0] if len(kinds) == 1 else None
+    if kind == "array":
+        items = "" if nested else _schema_phrase(schema.get("items"), nested=True)
+        return f"list of {items}" if items else "list"
+    properties = schema.get("properties")
+    if isinstance(properties, dict) and properties and not nested:
+        names = list(properties)
+        more = ", …" if len(names) > _RETURNED_PROPERTIES else ""
+        return "object with " + ", ".join(names[:_RETURNED_PROPERTIES]) + more
+    return kind if kind in ("string", "integer", "number", "boolean") else ""
+
+
+def describe_returns(responses: Sequence[Response]) -> str:
+    """``"Returns: a page of pets."``: what the success response's description or schema says is returned.
+
+    The description is used when it names what comes back ("A page of pets"); the schema when the description
+    only restates the status ("OK") or tells what happened ("The pet was registered": `Pet`). A success
+    response without content gets no line: the model learns nothing from "The pet was removed".
+
+    Args:
+        responses: The operation's documented responses.
+
+    Returns:
+        One sentence, or ``""``.
+    """
+    successes = sorted((r for r in responses if r.status.startswith("2")), key=lambda r: r.status)
+    if not successes:
+        successes = [r for r in responses if r.status == "default"]  # the only answer there is
+    if not successes or not successes[0].content:
+        return ""
+    response = successes[0]
+    note = _response_note(response.description, response.status, error=False)
+    media = next((m for m in response.content if m.schema), None)
+    phrase = "" if media is None else _schema_phrase(media.schema)
+    if note and not (phrase and _CLAUSE_RE.search(note)):
+        phrase = note
+    if not phrase and not _is_json(response.content[0].content_type):
+        phrase = response.content[0].content_type
+    return f"Returns: {_as_sentence(phrase)}" if phrase else ""
+
+
+def _is_json(content_type: str) -> bool:
+    essence = content_type.split(";", 1)[0].strip().lower()
+    return essence.endswith(("/json", "+json")) or essence == "*/*"
+
+
+def describe_errors(responses: Sequence[Response]) -> str:
+    """``"Errors: 404: no such pet; 422: validation failed."`` from the documented 4xx/5xx responses.
+
+    A status whose description only restates it ("Not found") is listed bare, statuses that share a
+    description are listed together, and `default` counts (as "other") only next to a success response and
+    only when its description says something.
+
+    Args:
+        responses: The operation's documented responses.
+
+    Returns:
+        One sentence, or ``""`` when no error is documented.
+    """
+    has_success = any(r.status.startswith("2") for r in responses)
+    by_text: dict[str, list[str]] = {}
+    for response in sorted(responses, key=lambda r: r.status):
+        status = response.status.upper()
+        if not status.startswith(("4", "5", "DEFAULT")):
+            continue
+        text = _response_note(response.description, status, error=True)
+        if status == "DEFAULT":
+            if not has_success or not text:
+                continue
+            status = "other"
+        by_text.setdefault(text, []).append(status)
+    if not by_text:
+        return ""
+    # Bare statuses first, then the described ones, each group in status order.
+    groups = sorted(by_text.items(), key=lambda item: item[0] != "")
+    parts = [", ".join(statuses) + (f": {text}" if text else "") for text, statuses in groups]
+    return "Errors: " + "; ".join(parts) + ("" if parts[-1].endswith(ELLIPSIS) else ".")
+
+
 def _stems(text: str) -> set[str]:
     return {word[:-1] if len(word) > 3 and word.endswith("s") else word for word in _WORD_RE.findall(text.casefold())}
 
@@ -647,19 +827,28 @@ def _drop_restatement(body: str, summary: str) -> str:
     return body[end.end() :].lstrip()
 
 
-def describe_operation(*, summary: str, description: str, deprecated: bool, limit: int = 1000) -> str:
-    """Build a tool description from an operation's summary and description.
+def describe_operation(
+    *,
+    summary: str,
+    description: str,
+    deprecated: bool,
+    limit: int = 1000,
+    responses: Sequence[Response] = (),
+) -> str:
+    """Build a tool description: the summary, the description trimmed to fit, what it returns, its errors.
 
     Args:
         summary: The operation's ``summary``.
         description: The operation's ``description``.
         deprecated: Whether the operation is deprecated; adds ``"Deprecated. "`` in front.
         limit: Maximum length of the result.
+        responses: The operation's documented responses, for the ``Returns:`` and ``Errors:`` lines.
 
     Returns:
-        Paragraphs of plain text: the summary as a sentence (left out when the description starts with it) and
-        the description (without a first sentence that only restates the summary), cut at a sentence end to
-        `limit`; ``""`` when there is nothing to say.
+        Paragraphs of plain text: the summary as a sentence (left out when the description starts with it),
+        the description cut at a sentence end to fit `limit`, then `describe_returns` and `describe_errors`
+        on lines of their own, which are kept whole while the description has room to give; ``""`` when
+        there is nothing to say.
     """
     head = plain_text(summary).replace("\n\n", " ")
     body = plain_text(description)
@@ -671,7 +860,11 @@ def describe_operation(*, summary: str, description: str, deprecated: bool, limi
         body = _drop_restatement(body, head)
     if deprecated and not (head or body).casefold().startswith("deprecated"):
         head = f"Deprecated. {head}".rstrip()
-    return truncate("\n\n".join(part for part in (head, body) if part), limit=limit)
+    tail = "\n".join(line for line in (describe_returns(responses), describe_errors(responses)) if line)
+    room = limit - sum(len(part) + 2 for part in (head, tail) if part)
+    if body and len(body) > room:
+        body = truncate(body, limit=room) if room >= _MIN_BODY_CHARS else ""
+    return truncate("\n\n".join(part for part in (head, body, tail) if part), limit=limit)
 
 
 def describe_argument(description: str, *, limit: int = 300) -> str:

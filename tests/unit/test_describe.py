@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -9,13 +11,16 @@ from hypothesis import strategies as st
 from converter.describe import (
     clean_text,
     describe_argument,
+    describe_errors,
     describe_operation,
+    describe_returns,
     html_to_text,
     markdown_to_text,
     plain_text,
     tool_title,
     truncate,
 )
+from converter.model import MediaType, Response
 
 # --- html_to_text -------------------------------------------------------------------------------------------
 
@@ -600,7 +605,155 @@ def test_describe_operation_truncates_to_limit() -> None:
     assert result.endswith("…")
 
 
+# --- describe_returns / describe_errors ---------------------------------------------------------------------
+
+
+def _response(status: str, description: str = "", schema: dict[str, Any] | None = None, **kw: str) -> Response:
+    content_type = kw.get("content_type", "application/json")
+    content = () if schema is None and "content_type" not in kw else (MediaType(content_type, schema),)
+    return Response(status, description, content)
+
+
+def test_describe_returns_uses_a_description_that_names_the_result() -> None:
+    responses = [_response("200", "A paged array of pets.", {"type": "array", "items": {"$ref": "#/$defs/Pet"}})]
+    assert describe_returns(responses) == "Returns: a paged array of pets."
+
+
+def test_describe_returns_uses_the_schema_when_the_description_says_nothing() -> None:
+    responses = [_response("200", "Response", {"type": "array", "items": {"$ref": "#/$defs/simple-user"}})]
+    assert describe_returns(responses) == "Returns: list of simple-user."
+
+
+def test_describe_returns_prefers_the_schema_over_a_description_of_what_happened() -> None:
+    responses = [_response("201", "The pet was registered.", {"$ref": "#/$defs/Pet"})]
+    assert describe_returns(responses) == "Returns: Pet."
+
+
+def test_describe_returns_skips_a_sentence_that_says_nothing() -> None:
+    # Azure: "Request successful. The operation returns ..."
+    description = "Request successful. The operation returns the available aliases."
+    assert describe_returns([_response("200", description, {"$ref": "#/$defs/AliasList"})]) == "Returns: AliasList."
+    assert describe_returns([_response("200", description, {})]) == (
+        "Returns: the operation returns the available aliases."
+    )
+
+
+def test_describe_returns_names_the_properties_of_an_inline_object() -> None:
+    properties = {name: {"type": "string"} for name in ("total_count", "a", "b", "c", "d", "e")}
+    responses = [_response("200", "OK", {"type": "object", "properties": properties})]
+    assert describe_returns(responses) == "Returns: object with total_count, a, b, c, d, …"
+
+
+def test_describe_returns_uses_the_schema_title_and_primitive_types() -> None:
+    assert describe_returns([_response("200", "", {"title": "ChargeList", "type": "object"})]) == (
+        "Returns: ChargeList."
+    )
+    assert describe_returns([_response("200", "", {"type": ["string", "null"]})]) == "Returns: string."
+    assert describe_returns([_response("200", "", {"oneOf": [{"$ref": "#/$defs/A"}, {"$ref": "#/$defs/B"}]})]) == (
+        "Returns: A or B."
+    )
+
+
+def test_describe_returns_names_a_non_json_content_type() -> None:
+    assert describe_returns([_response("200", "OK", content_type="image/png")]) == "Returns: image/png."
+
+
+def test_describe_returns_is_empty_without_content_or_with_nothing_to_say() -> None:
+    assert describe_returns([_response("204", "The pet was removed.")]) == ""
+    assert describe_returns([_response("200", "Successful response.", {"type": "object"})]) == ""
+    assert describe_returns([_response("404", "Not found.", {"type": "object"})]) == ""
+
+
+def test_describe_returns_default_alone_is_the_success_response() -> None:
+    assert describe_returns([_response("default", "The pets.", {"type": "array"})]) == "Returns: the pets."
+
+
+def test_describe_errors_lists_documented_statuses() -> None:
+    responses = [_response("200", "OK"), _response("404", "No such pet."), _response("422", "Validation failed")]
+    assert describe_errors(responses) == "Errors: 404: no such pet; 422: validation failed."
+
+
+def test_describe_errors_statuses_that_restate_their_name_are_bare_and_first() -> None:
+    # GitHub's shared responses: "Resource not found", "Forbidden", "Validation failed, or ...", "Service unavailable".
+    responses = [
+        _response("200", "Response"),
+        _response("304", "Not modified"),
+        _response("403", "Forbidden"),
+        _response("404", "Resource not found"),
+        _response("422", "Validation failed, or the endpoint has been spammed."),
+        _response("503", "Service unavailable"),
+    ]
+    assert (
+        describe_errors(responses) == "Errors: 403, 404, 503; 422: validation failed, or the endpoint has been spammed."
+    )
+
+
+def test_describe_errors_shared_descriptions_are_collapsed() -> None:
+    responses = [_response("400", "Invalid input."), _response("4XX", "<p>Invalid input</p>"), _response("409", "")]
+    assert describe_errors(responses) == "Errors: 409; 400, 4XX: invalid input."
+
+
+def test_describe_errors_drops_response_prefix_and_keeps_proper_nouns() -> None:
+    responses = [
+        _response("403", "Response if GitHub Advanced Security is not enabled for this repository"),
+        _response("409", "GitHub is busy. Try again later."),
+        _response("401", "Requires authentication"),
+    ]
+    assert describe_errors(responses) == (
+        "Errors: 401: requires authentication; 403: if GitHub Advanced Security is not enabled for this repository; "
+        "409: GitHub is busy."
+    )
+
+
+def test_describe_errors_leading_status_name_and_empty_sentences_are_skipped() -> None:
+    # Adyen's and ETSI's style: the reason phrase, a separator, then what it means.
+    responses = [
+        _response("400", "Bad Request - a problem reading or understanding the request"),
+        _response("404", "Not Found : used when a client provided a URI that cannot be mapped"),
+        _response("500", "Internal error. The database is unreachable."),
+        _response("503", "Service Unavailable."),
+    ]
+    assert describe_errors(responses) == (
+        "Errors: 503; 400: a problem reading or understanding the request; 404: used when a client provided a URI "
+        "that cannot be mapped; 500: the database is unreachable."
+    )
+
+
+def test_describe_errors_long_description_is_cut_at_a_word() -> None:
+    text = "Copilot Business or Enterprise is not enabled for this organization, billing has not been set up for it."
+    assert describe_errors([_response("422", text)]) == (
+        "Errors: 422: Copilot Business or Enterprise is not enabled for this organization, billing has not been set up…"
+    )
+
+
+def test_describe_errors_default_counts_only_beside_a_success_and_when_it_says_something() -> None:
+    assert describe_errors([_response("200", "OK"), _response("default", "Unexpected error")]) == ""
+    assert describe_errors([_response("200", "OK"), _response("default", "Error response.")]) == ""
+    assert describe_errors([_response("200", "OK"), _response("default", "Rate limited.")]) == (
+        "Errors: other: rate limited."
+    )
+    assert describe_errors([_response("default", "The result.")]) == ""
+
+
+def test_describe_errors_none_documented_returns_empty() -> None:
+    assert describe_errors([_response("200", "OK"), _response("302", "Moved")]) == ""
+    assert describe_errors([]) == ""
+
+
 # --- describe_operation: layout and budget ------------------------------------------------------------------
+
+PET_RESPONSES = (
+    _response("200", "The pet.", {"$ref": "#/$defs/Pet"}),
+    _response("404", "No such pet."),
+    _response("default", "Unexpected error"),
+)
+
+
+def test_describe_operation_adds_returns_and_errors_after_the_body() -> None:
+    result = describe_operation(
+        summary="Get a pet", description="Looks a pet up by **id**.", deprecated=False, responses=PET_RESPONSES
+    )
+    assert result == "Get a pet.\n\nLooks a pet up by id.\n\nReturns: the pet.\nErrors: 404: no such pet."
 
 
 def test_describe_operation_restated_first_sentence_is_dropped() -> None:
@@ -618,14 +771,50 @@ def test_describe_operation_first_sentence_with_new_facts_is_kept() -> None:
     assert result == "List forks.\n\nLists forks, newest first."
 
 
-def test_describe_operation_real_stripe_description_is_cut_at_a_sentence() -> None:
-    result = describe_operation(summary="", description=STRIPE_CONFIRM, deprecated=False, limit=350)
+def test_describe_operation_body_is_cut_at_a_sentence_and_the_tail_survives() -> None:
+    body = "First sentence is here. " + "Then a long second sentence keeps going and going. " * 5
+    result = describe_operation(
+        summary="Get a pet", description=body, deprecated=False, limit=140, responses=PET_RESPONSES
+    )
+    assert result == (
+        "Get a pet.\n\nFirst sentence is here. Then a long second sentence keeps going and going. …\n\n"
+        "Returns: the pet.\nErrors: 404: no such pet."
+    )
+    assert len(result) <= 140
+
+
+def test_describe_operation_real_stripe_description_is_cut_to_the_budget() -> None:
+    responses = [
+        _response("200", "Successful response.", {"$ref": "#/$defs/payment_intent"}),
+        _response("default", "Error response.", {"$ref": "#/$defs/error"}),
+    ]
+    result = describe_operation(summary="", description=STRIPE_CONFIRM, deprecated=False, responses=responses)
     assert result == (
         "Confirm that your customer intends to pay with current or provided payment method. Upon confirmation, the "
         "PaymentIntent will attempt to initiate a payment. If the selected payment method requires additional "
         "authentication steps, the PaymentIntent will transition to the requires_action status and suggest "
-        "additional actions via next_action. …"
+        "additional actions via next_action. If payment fails, the PaymentIntent will transition to the "
+        "requires_payment_method status. If payment succeeds, the PaymentIntent will transition to the succeeded "
+        "status (or requires_capture, if capture_method is set to manual). If the confirmation_method is automatic, "
+        "payment may be attempted using our client SDKs and the PaymentIntent\u2019s client_secret. After next_actions "
+        "are handled by the client, no additional confirmation is required to complete the payment. If the "
+        "confirmation_method is manual, all payment attempts must be initiated using a secret key. …\n\n"
+        "Returns: payment_intent."
     )
+
+
+def test_describe_operation_body_is_dropped_when_the_tail_leaves_no_room() -> None:
+    result = describe_operation(
+        summary="Get a pet", description="word " * 100, deprecated=False, limit=60, responses=PET_RESPONSES
+    )
+    assert result == "Get a pet.\n\nReturns: the pet.\nErrors: 404: no such pet."
+
+
+def test_describe_operation_respects_the_limit_even_for_a_huge_tail() -> None:
+    responses = [_response(str(status), f"Reason number {status} is long enough.") for status in range(400, 430)]
+    result = describe_operation(summary="Get", description="Body.", deprecated=False, limit=200, responses=responses)
+    assert len(result) <= 200
+    assert result.startswith("Get.\n\n")
 
 
 @given(
@@ -634,7 +823,10 @@ def test_describe_operation_real_stripe_description_is_cut_at_a_sentence() -> No
     limit=st.integers(min_value=1, max_value=400),
 )
 def test_describe_operation_never_exceeds_the_limit(summary: str, description: str, limit: int) -> None:
-    assert len(describe_operation(summary=summary, description=description, deprecated=False, limit=limit)) <= limit
+    result = describe_operation(
+        summary=summary, description=description, deprecated=False, limit=limit, responses=PET_RESPONSES
+    )
+    assert len(result) <= limit
 
 
 # --- describe_argument --------------------------------------------------------------------------------------
