@@ -55,6 +55,7 @@ def build_tool(
             description=operation.description,
             deprecated=operation.deprecated,
             limit=budgets.description_chars,
+            responses=operation.responses,
         ),
         input_schema=tool_input.schema,
         output_schema=output,

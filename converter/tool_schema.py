@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from converter.bundle import SchemaBundle, bundle_schema
-from converter.describe import clean_text
+from converter.describe import describe_argument
 from converter.errors import Diagnostic, Severity
 from converter.model import JsonObject, MediaType, Operation, ParamLocation
 from converter.naming import argument_name
@@ -19,6 +19,7 @@ _BINARY_TYPES = ("application/octet-stream", "application/pdf", "application/zip
 # Argument order in the inputSchema, which is also the precedence when two arguments want the same name.
 _BEFORE_BODY = (ParamLocation.PATH, ParamLocation.QUERY)
 _AFTER_BODY = (ParamLocation.HEADER, ParamLocation.COOKIE)
+ARGUMENT_DESCRIPTION_CHARS = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,13 +81,17 @@ class _Names:
         return candidate
 
 
-def _with_description(schema: JsonObject, description: str, *, deprecated: bool = False) -> JsonObject:
-    text = clean_text(description)
-    if not text and not deprecated:
+def _with_description(schema: JsonObject, description: str, *, limit: int, deprecated: bool = False) -> JsonObject:
+    """The argument's schema with `description` (else the schema's own) cleaned and cut to `limit`."""
+    raw = description or schema.get("description")
+    text = describe_argument(raw, limit=limit) if isinstance(raw, str) else ""
+    if text == schema.get("description", "") and (not deprecated or schema.get("deprecated") is True):
         return schema
     result = dict(schema)
     if text:
         result["description"] = text
+    else:
+        result.pop("description", None)
     if deprecated:
         result["deprecated"] = True
     return result
@@ -128,16 +133,29 @@ def object_members(
 class _InputBuilder:
     """Collects arguments in order: their schemas, which are required, and their bindings."""
 
-    def __init__(self, store: SchemaStore) -> None:
+    def __init__(self, store: SchemaStore, *, description_chars: int) -> None:
         self.store = store
+        self.description_chars = description_chars
         self.names = _Names()
         self.properties: JsonObject = {}
         self.required: list[str] = []
         self.args: list[ArgBinding] = []
 
-    def add(self, wire_name: str, location: ArgLocation, schema: JsonObject, *, required: bool, **wire: Any) -> str:
+    def add(
+        self,
+        wire_name: str,
+        location: ArgLocation,
+        schema: JsonObject,
+        *,
+        required: bool,
+        description: str = "",
+        deprecated: bool = False,
+        **wire: Any,
+    ) -> str:
         arg = self.names.claim(wire_name or "body", location.value if wire_name else "request")
-        self.properties[arg] = schema
+        self.properties[arg] = _with_description(
+            schema, description, limit=self.description_chars, deprecated=deprecated
+        )
         if required:
             self.required.append(arg)
         self.args.append(ArgBinding(arg=arg, location=location, wire_name=wire_name, required=required, **wire))
@@ -150,8 +168,10 @@ class _InputBuilder:
                     self.add(
                         param.name,
                         ArgLocation(location.value),
-                        _with_description(param.schema, param.description, deprecated=param.deprecated),
+                        param.schema,
                         required=param.required,
+                        description=param.description,
+                        deprecated=param.deprecated,
                         style=param.style,
                         explode=param.explode,
                         allow_reserved=param.allow_reserved,
@@ -178,9 +198,8 @@ class _InputBuilder:
                     "contentEncoding": "base64",
                     "description": f"The request body ({content_type}), base64-encoded.",
                 }
-            else:
-                schema = _with_description(schema, description)
-            self.add("", ArgLocation.BODY, schema, required=body_required)
+            description = "" if binary else description  # a binary body's own note says how to send it
+            self.add("", ArgLocation.BODY, schema, required=body_required, description=description)
             return BodyBinding(content_type=content_type, whole=True, required=body_required, binary=binary)
         props, props_required = members
         for name in props_required:
@@ -204,16 +223,19 @@ class _InputBuilder:
         return BodyBinding(content_type=content_type, whole=False, required=body_required, parts=tuple(parts))
 
 
-def build_input(operation: Operation, *, store: SchemaStore) -> ToolInput:
+def build_input(
+    operation: Operation, *, store: SchemaStore, description_chars: int = ARGUMENT_DESCRIPTION_CHARS
+) -> ToolInput:
     """The inputSchema (JSON Schema 2020-12, root `type: object`) and bindings of an operation.
 
     Arguments come in the order path, query, body, header, cookie; that order also decides which of two
-    same-named arguments keeps the plain name (the other is prefixed with its location, `query_id`).
+    same-named arguments keeps the plain name (the other is prefixed with its location, `query_id`). Each
+    argument's own description is cleaned like a tool's and cut to `description_chars`.
 
     Raises:
         RefError: a schema the input needs cannot be resolved.
     """
-    builder = _InputBuilder(store)
+    builder = _InputBuilder(store, description_chars=description_chars)
     diagnostics: list[Diagnostic] = []
     builder.add_parameters(operation, _BEFORE_BODY)
     body = None
