@@ -8,6 +8,7 @@ pickle: loading it runs no code), written atomically in a directory only the use
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -102,8 +103,17 @@ def cache_key(spec_path: str, options: dict[str, Any]) -> str | None:
     spec_digest = file_digest(spec_path)
     if spec_digest is None:
         return None
-    head = json.dumps([CACHE_FORMAT, __version__, os.path.realpath(spec_path), options], sort_keys=True)
+    head = json.dumps([CACHE_FORMAT, __version__, _code_digest(), os.path.realpath(spec_path), options], sort_keys=True)
     return _digest(head.encode() + spec_digest.encode())
+
+
+@functools.cache
+def _code_digest() -> str:
+    """A digest of oa2mcp's own modules: tools built by other code (another checkout, an edit) are not reused."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def load(cache_dir: Path, key: str) -> Served | None:
