@@ -129,11 +129,11 @@ def test_tool_name_title_and_description_are_replaced() -> None:
 
 def test_descriptions_max_chars_cuts_generated_descriptions_but_not_the_users_own() -> None:
     paths = copy.deepcopy(PATHS)
-    paths["/pets"]["get"]["description"] = "Lists the pets. " + "More words here. " * 20
+    paths["/pets"]["get"]["description"] = "Shows animals. " + "More words here. " * 20
     own = "A description the user wrote, longer than the limit on purpose."
-    toolset = build({"descriptions": {"max_chars": 30}, "tools": {"getPet": {"description": own}}}, paths)
+    toolset = build({"descriptions": {"max_chars": 60}, "tools": {"getPet": {"description": own}}}, paths)
     tools = {t.name: t for t in toolset.tools}
-    assert tools["list_pets"].description == "List pets.\n\nLists the pets. …"
+    assert tools["list_pets"].description == "List pets.\n\nShows animals. More words here. …"
     assert tools["get_pet"].description == own
     assert len(tool(None, "list_pets", paths).description) > 300
 
