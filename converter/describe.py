@@ -11,8 +11,6 @@ from html.parser import HTMLParser
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 
-from converter.schemas import ref_name
-
 if TYPE_CHECKING:
     from converter.model import Response
 
@@ -713,6 +711,8 @@ def _schema_phrase(schema: object, *, nested: bool = False) -> str:
     """What a response schema is, in a few words: `Pet`, `list of Pet`, `object with id, name`, `string`."""
     if not isinstance(schema, dict):
         return ""
+    from converter.schemas import ref_name  # noqa: PLC0415  (schemas uses this module: no import cycle)
+
     name = ref_name(schema)
     if name is not None:
         return name

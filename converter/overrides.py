@@ -6,13 +6,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-import jsonschema
-from referencing.exceptions import Unresolvable
-
 from converter.config import MISSING, ArgOverride, ToolOverride, did_you_mean
 from converter.errors import ConfigError
 from converter.naming import ARGUMENT_NAME_RE, TOOL_NAME_RE
-from converter.runtime.validation import compile_validator
 from converter.tools import Tool
 
 __all__ = ["apply_override", "check_tool_name"]
@@ -35,6 +31,12 @@ def _check_value(value: Any, prop: Any, defs: Any, where: Any, what: str) -> Non
     """A configured default or fixed value must be valid for the argument's schema."""
     if not isinstance(prop, dict):
         return
+    # Only configs with a default or fixed value pay for importing jsonschema.
+    import jsonschema  # noqa: PLC0415
+    from referencing.exceptions import Unresolvable  # noqa: PLC0415
+
+    from converter.runtime.validation import compile_validator  # noqa: PLC0415
+
     schema = {**prop, "$defs": defs} if defs else prop
     try:
         # The runtime's validator, so a value passes here exactly when a call with it would (ECMA patterns).

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from converter.describe import describe_argument
 from converter.errors import Location
 from converter.model import JsonObject
 from converter.refs import Resolver, Target
@@ -346,6 +347,10 @@ class SchemaStore:
             elif keyword == "example":
                 if "examples" not in node:
                     out["examples"] = [value]
+            elif keyword in ("description", "title"):
+                # Spec text a model reads: cleaned like every description (markup, hidden characters), bounded.
+                if isinstance(value, str) and (text := describe_argument(value, limit=_TEXT_LIMITS[keyword])):
+                    out[keyword] = text
             elif (check := _VALUE_CHECKS.get(keyword)) is not None and check(value):
                 out[keyword] = value
             elif keyword in ("exclusiveMinimum", "exclusiveMaximum") and value is True:
@@ -397,6 +402,7 @@ def _convert_type(value: Any) -> str | list[str] | None:
     return None
 
 
+_TEXT_LIMITS = {"description": 300, "title": 100}
 _ANNOTATIONS = ("title", "description", "default", "examples", "deprecated", "readOnly", "writeOnly")
 
 
