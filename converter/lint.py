@@ -33,6 +33,7 @@ EXCERPT_CHARS = 60
 """Longest excerpt a message quotes, in characters of the original text."""
 _CONTEXT_CHARS = 20  # shown either side of an invisible run
 _RUN_CHARS = 4  # invisible characters shown (escaped) before the rest of a run is elided
+_WORD_CUT_CHARS = 12  # an excerpt cut inside a word backs off to the word's start if it is this close
 
 _PROSE_KEYS = frozenset({"description", "summary", "title"})
 _DATA_KEYS = frozenset({"example", "default", "enum", "const"})
@@ -408,7 +409,12 @@ def _quote(text: str, start: int, end: int) -> str:
     """text[start:end] quoted on one line, cut to EXCERPT_CHARS, with "…" where more words are left out."""
     piece = text[start:end]
     cut = len(piece) > EXCERPT_CHARS
-    piece = _one_line(piece[:EXCERPT_CHARS]).strip()
+    if cut:
+        piece = piece[:EXCERPT_CHARS]
+        space = piece.rfind(" ")
+        if space > EXCERPT_CHARS - _WORD_CUT_CHARS and piece[-1].isalnum() and text[start + EXCERPT_CHARS].isalnum():
+            piece = piece[:space]  # end on a whole word, unless that loses much (a long URL)
+    piece = _one_line(piece).strip()
     lead = "… " if _WORD_RE.search(text, 0, start) else ""
     trail = " …" if cut or _WORD_RE.search(text, end) else ""
     return f'"{lead}{_escape(piece)}{trail}"'
