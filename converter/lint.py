@@ -183,7 +183,7 @@ class _Mode(enum.Enum):
     """Data: examples, defaults, enum values, extensions."""
 
 
-def _walk(document: Any) -> Iterator[tuple[_Pointer, list[Finding]]]:
+def _walk(document: dict[str, Any]) -> Iterator[tuple[_Pointer, list[Finding]]]:
     """(pointer, findings) for each string value, and each key, that has findings; in document order.
 
     The hot loop of a 13 MB spec (150,000 strings, 180,000 containers): a string is scanned once however
@@ -192,28 +192,37 @@ def _walk(document: Any) -> Iterator[tuple[_Pointer, list[Finding]]]:
     """
     scanned: tuple[dict[str, list[Finding]], dict[str, list[Finding]]] = ({}, {})  # (data, prose)
     clean_keys: set[str] = set()
-    visited: set[int] = {id(document)}  # YAML aliases can share a subtree, or make a cycle
+    visited = {id(document)}  # YAML aliases can share a subtree, or make a cycle
     data, scopes, obj, example = _Mode.DATA, _Mode.SCOPES, _Mode.OBJECT, _Mode.EXAMPLE
-    stack: list[tuple[Iterator[tuple[Any, Any]], _Pointer, _Mode]] = [(iter(document.items()), None, obj)]
+    stack: list[tuple[Iterator[tuple[Any, Any]], _Pointer, _Mode, bool]] = [(iter(document.items()), None, obj, False)]
     while stack:
-        items, pointer, mode = stack[-1]
+        items, pointer, mode, is_list = stack[-1]
+        if is_list:  # items are data, or objects when the list holds objects (parameters, tags, servers)
+            items_mode = data if mode is data or mode is scopes else obj
+            for index, value in items:
+                if isinstance(value, str):
+                    found = scanned[False].get(value)
+                    if found is None:
+                        found = scanned[False][value] = scan_text(value, prose=False)
+                    if found:
+                        yield (pointer, str(index)), found
+                elif isinstance(value, (dict, list)) and id(value) not in visited:
+                    visited.add(id(value))
+                    stack.append(_open(value, (pointer, str(index)), items_mode))
+                    break
+            else:
+                stack.pop()
+            continue
         keywords = mode is obj or mode is example
         for key, value in items:
-            if isinstance(key, int):  # a list item: data, or an object when the list holds objects
-                token = str(key)
-                prose = False
-                child_mode: _Mode | None = data if mode is data or mode is scopes else obj
-            else:
-                token = key if isinstance(key, str) else str(key)
-                if token not in clean_keys:
-                    if INVISIBLE_RE.search(token) is None:
-                        clean_keys.add(token)
-                    else:
-                        yield (pointer, token), scan_text(token, prose=False)
-                prose = mode is scopes or (keywords and token in _PROSE_KEYS)
-                plain = mode is obj and token not in _MODE_KEYS and token[:2] != "x-"
-                child_mode = obj if plain else None  # None: the uncommon cases, worked out when needed
+            token = key if isinstance(key, str) else str(key)
+            if token not in clean_keys:
+                if INVISIBLE_RE.search(token) is None:
+                    clean_keys.add(token)
+                else:
+                    yield (pointer, token), scan_text(token, prose=False)
             if isinstance(value, str):
+                prose = mode is scopes or (keywords and token in _PROSE_KEYS)
                 found = scanned[prose].get(value)
                 if found is None:
                     found = scanned[prose][value] = scan_text(value, prose=prose)
@@ -221,11 +230,18 @@ def _walk(document: Any) -> Iterator[tuple[_Pointer, list[Finding]]]:
                     yield (pointer, token), found
             elif isinstance(value, (dict, list)) and id(value) not in visited:
                 visited.add(id(value))
-                children = enumerate(value) if isinstance(value, list) else value.items()
-                stack.append((iter(children), (pointer, token), child_mode or _child_mode(mode, token, value)))
+                plain = mode is obj and token not in _MODE_KEYS and token[:2] != "x-"
+                stack.append(_open(value, (pointer, token), obj if plain else _child_mode(mode, token, value)))
                 break
         else:
             stack.pop()
+
+
+def _open(node: Any, pointer: _Pointer, mode: _Mode) -> tuple[Iterator[tuple[Any, Any]], _Pointer, _Mode, bool]:
+    """A stack entry for a container about to be walked."""
+    if isinstance(node, list):
+        return iter(enumerate(node)), pointer, mode, True
+    return iter(node.items()), pointer, mode, False
 
 
 def _child_mode(mode: _Mode, key: str, value: Any) -> _Mode:

@@ -96,7 +96,7 @@ _MODEL = (
     r"|chatgpt|gpt(?:-\d\w*)?)"
 )
 
-_SEE = r"(?:call|use|invoke|run|execute|trigger|select|prefer|choose)"
+_CALL = r"(?:call|use|invoke|run|execute|trigger|select|prefer|choose)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,9 +122,9 @@ def _phrases(rule: Rule, gate: tuple[str, ...], *templates: str, marks: tuple[st
     return Phrases(rule, pattern, tuple(frozenset(group.split()) for group in gate), marks)
 
 
-# Each phrase was tuned on the 2,879 specs under /work/corpus, where ordinary API prose ("You must call
-# /authorize first", "Ignore this field", "send a POST to /tokens") must stay quiet. Everything is
-# case-insensitive except the (?-i:…) parts.
+# Each phrase was tuned on a corpus of 2,879 real specs (bench/lint_corpus.py), where ordinary API prose
+# ("You must call /authorize first", "Ignore this field", "send a POST to /tokens") must stay quiet, and on
+# published tool-poisoning examples. Everything is case-insensitive except the (?-i:…) parts.
 PHRASES: tuple[Phrases, ...] = (
     _phrases(
         Rule.INSTRUCTION_OVERRIDE,
@@ -181,7 +181,7 @@ PHRASES: tuple[Phrases, ...] = (
         ("tool tools function",),
         # "always call the `x` tool first", "you must use this tool"
         r"\b(?:always|first|must|should|need to|have to|required to|make sure to|be sure to|remember to|instead)"
-        rf" (?:\w+ ){{0,2}}?{_SEE}(?:ing)? (?:(?:the|this|that|another|a|any) )?(?:{_NAME} )?tools?\b",
+        rf" (?:\w+ ){{0,2}}?{_CALL}(?:ing)? (?:(?:the|this|that|another|a|any) )?(?:{_NAME} )?tools?\b",
         # "before using this tool, …"
         r"\bbefore (?:using|calling|invoking|running|executing|you (?:use|call|invoke|run)) "
         rf"(?:(?:this|the|any|other|another|a) )?(?:{_NAME} )?tools?\b",
@@ -285,10 +285,6 @@ PHRASES: tuple[Phrases, ...] = (
         rf"\byou are an? (?:(?:helpful|harmless|honest|friendly|smart|intelligent|advanced) )*(?:{_MODEL}|assistant)\b",
         r"\b(?:note|reminder|attention|notice|hint|warning) (?:to|for) (?:the |any |all |every )?" + _MODEL + r"\b",
         r"\b(?:dear|attention|hey|hello),? (?:ai|assistant|claude|chatgpt|gpt|llm)\b",
-    ),
-    _phrases(
-        Rule.MODEL_ADDRESS,
-        (_MODEL_WORDS,),
         rf"\b(?:any|all|every) {_MODEL} (?:reading|processing|using|calling|seeing) this\b",
         r"\b(?:ai|llm) (?:assistants?|agents?|models?)(?: reading this)?,? (?:must|should|shall|need to|are required"
         r" to|have to|may not|must not|should not)\b",
