@@ -244,9 +244,10 @@ PHRASES: tuple[Phrases, ...] = (
         ),
         # "do not tell the user", "without informing the user", "never mention this to the user"
         r"\b(?:do not|don't|dont|never|must not|should not|shouldn't|without) (?:ever )?(?:tell|telling|inform"
-        r"|informing|mention|mentioning|reveal|revealing|disclose|disclosing|explain|explaining|notify|notifying"
-        r"|alert|alerting) (?:(?:this|that|it"
+        r"|informing|mention|mentioning|reveal|revealing|disclose|disclosing|explain|explaining) (?:(?:this|that|it"
         r"|these|them|anything|any of this|about this|about it) )?(?:(?:to|with) )?(?:the |your )?users?\b",
+        # "don't notify the user"; not Zoom's "creating a user … without notifying the user"
+        r"\b(?:do not|don't|never) (?:notify|alert) (?:the |your )?users?\b",
         r"\b(?:do not|don't|never) let(?:ting)? (?:the |your )?users? (?:know|see|notice|find out)\b",
         # "keep this secret from the user", "hide this from the user"
         r"\b(?:keep|hide) (?:this|these|it|that|them|everything|the (?:following|above))(?: \w+){0,2}? from "

@@ -170,6 +170,7 @@ BENIGN = [
     # secrecy
     "Without asking the user to re-authenticate.",
     "Does not notify the user a script is being executed.",
+    "There is a risk in creating a user outside your domain without notifying the user.",
     "The user must not be a member of the team.",
     "The secret is never returned.",
     # model-address
