@@ -27,12 +27,16 @@ from converter.lint_rules import (
     Rule,
 )
 
-__all__ = ["Finding", "Rule", "lint_document", "scan_text"]
+__all__ = ["EXCERPT_CHARS", "MAX_FINDINGS", "Finding", "Rule", "lint_document", "scan_text"]
 
 EXCERPT_CHARS = 60
 """Longest excerpt a message quotes, in characters of the original text."""
+MAX_FINDINGS = 10
+"""Findings of one rule in one string beyond this many are dropped: a string with 20,000 zero-width
+characters is one problem to look at, not 20,000."""
 _CONTEXT_CHARS = 20  # shown either side of an invisible run
 _RUN_CHARS = 4  # invisible characters shown (escaped) before the rest of a run is elided
+_HIDDEN_CHARS = 2000  # how far a hidden element's content (up to its closing tag) is read
 _WORD_CUT_CHARS = 12  # an excerpt cut inside a word backs off to the word's start if it is this close
 
 _PROSE_KEYS = frozenset({"description", "summary", "title"})
@@ -273,11 +277,14 @@ def _phrase_findings(text: str, visible: str, offsets: list[int] | None) -> list
     words = GATE_WORDS.intersection(WORD_RE.findall(folded))
     findings: list[Finding] = []
     ends: dict[Rule, int] = {}  # a rule's entries can match the same words; keep the first match
+    counts: dict[Rule, int] = {}
     for number in sorted({number for word in words for number in GATE_INDEX.get(word, ())}):
         phrases = PHRASES[number]
         if len(phrases.gate) > 1 and any(group.isdisjoint(words) for group in phrases.gate[1:]):
             continue
         if phrases.marks and not any(mark in folded for mark in phrases.marks):
+            continue
+        if counts.get(phrases.rule, 0) == MAX_FINDINGS:
             continue
         for match in phrases.pattern.finditer(visible):
             start, end = match.span()
@@ -287,6 +294,9 @@ def _phrase_findings(text: str, visible: str, offsets: list[int] | None) -> list
                 continue
             ends[phrases.rule] = end
             findings.append(Finding(phrases.rule, _quote(text, start, end), (start, end)))
+            counts[phrases.rule] = counts.get(phrases.rule, 0) + 1
+            if counts[phrases.rule] == MAX_FINDINGS:
+                break
     return findings
 
 
@@ -307,12 +317,17 @@ def _strip_invisible(text: str) -> tuple[str, list[int]]:
     return "".join(kept), offsets
 
 
-def _invisible_findings(text: str) -> Iterator[Finding]:
+def _invisible_findings(text: str) -> list[Finding]:
+    findings: list[Finding] = []
     for match in INVISIBLE_RE.finditer(text):
         start, end = match.span()
-        run = match.group()
         if _hides(text, start, end):
-            yield Finding(Rule.INVISIBLE_UNICODE, _describe_run(text, start, end, run), (start, end))
+            findings.append(
+                Finding(Rule.INVISIBLE_UNICODE, _describe_run(text, start, end, match.group()), (start, end))
+            )
+            if len(findings) == MAX_FINDINGS:
+                break
+    return findings
 
 
 def _hides(text: str, start: int, end: int) -> bool:
@@ -368,8 +383,12 @@ def _char_name(char: str) -> str:
 
 def _markup_findings(text: str, *, prose: bool) -> Iterator[Finding]:
     code: list[tuple[int, int]] | None = None
+    found = 0
+    covered = 0  # markup inside a hidden element already read is part of that element
     for match in MARKUP_RE.finditer(text):
         start, end = match.span()
+        if start < covered:
+            continue
         if match.group("comment") is not None:
             kind, hidden = "HTML comment", match.group("comment")
             if prose:
@@ -382,9 +401,12 @@ def _markup_findings(text: str, *, prose: bool) -> Iterator[Finding]:
                 continue
         elif match.group("tag") is not None:
             kind = "hidden element"
-            close = re.compile(rf"</{re.escape(match.group('tag'))}\s*>", re.IGNORECASE).search(text, end)
-            hidden = text[end : close.start()] if close else text[end:]
-            end = close.end() if close else len(text)
+            # Bounded, so that many unclosed elements do not make the scan quadratic.
+            limit = min(len(text), end + _HIDDEN_CHARS)
+            close = re.compile(rf"</{re.escape(match.group('tag'))}\s*>", re.IGNORECASE).search(text, end, limit)
+            hidden = text[end : close.start()] if close else text[end:limit]
+            end = close.end() if close else limit
+            covered = end
             if not hidden.strip() or not (prose or _suspect(hidden)):
                 continue
         else:
@@ -392,12 +414,15 @@ def _markup_findings(text: str, *, prose: bool) -> Iterator[Finding]:
             if not prose or not hidden.strip():
                 continue  # only rendered markdown hides it
         yield Finding(Rule.HIDDEN_MARKUP, f"{kind} {_quote(text, start, end)}", (start, end))
+        found += 1
+        if found == MAX_FINDINGS:
+            return
 
 
 def _suspect(hidden: str) -> bool:
     """Whether hidden text carries words an attack needs (most hidden comments are authoring notes)."""
     visible = INVISIBLE_RE.sub("", hidden)
-    return HIDDEN_SUSPECT_RE.search(visible) is not None or any(p.pattern.search(visible) for p in PHRASES)
+    return HIDDEN_SUSPECT_RE.search(visible) is not None or bool(_phrase_findings(visible, visible, None))
 
 
 # --- messages ----------------------------------------------------------------------------------------------

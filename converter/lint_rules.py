@@ -90,6 +90,8 @@ _CHAT_DATA = (
     r"|tool (?:results|outputs|descriptions|list))"
 )
 _MODEL_WORDS = "ai llm llms language chatbot chatbots claude chatgpt gpt assistant artificial virtual bot agent model"
+# How far a directive or role element's closing tag is looked for: bounded, so the scan stays linear.
+_UNTIL = r"[\s\S]{0,2000}?"
 # Product names that are also the subject of ordinary API docs (GitHub's Copilot, Google's Gemini) are left out.
 _MODEL = (
     r"(?:ai (?:assistants?|agents?|models?|language models?)|ai|llms?|(?:large )?language models?|chatbots?|claude"
@@ -303,7 +305,7 @@ PHRASES: tuple[Phrases, ...] = (
         r"\[/?INST\]|<</?SYS>>|<\|(?:im_start|im_end|system|user|assistant|start_header_id|end_header_id|eot_id"
         r"|begin_of_text)\|>",
         r"<(?P<role>system|assistant|system[-_\x20](?:prompt|message|instructions?|reminder)|developer[-_\x20]message)>"
-        r"(?:[\s\S]*?</(?P=role)>)?",
+        rf"(?:{_UNTIL}</(?P=role)>)?",
         r"</(?:system|assistant|system[-_\x20](?:prompt|message|instructions?|reminder)|developer[-_\x20]message)>",
         marks=("<", "["),
     ),
@@ -312,9 +314,10 @@ PHRASES: tuple[Phrases, ...] = (
         ("important critical urgent instruction instructions secret hidden admin override ai tool",),
         # The whole element when it is closed. Upper case only for the words AWS documentation uses as
         # lower-case elements (<important>, <note>).
-        r"(?-i:<(?P<shout>IMPORTANT|CRITICAL|URGENT|INSTRUCTIONS?|SECRET|HIDDEN|ADMIN|OVERRIDE)>(?:[\s\S]*?</(?P=shout)>)?)",
+        r"(?-i:<(?P<shout>IMPORTANT|CRITICAL|URGENT|INSTRUCTIONS?|SECRET|HIDDEN|ADMIN|OVERRIDE)>"
+        rf"(?:{_UNTIL}</(?P=shout)>)?)",
         r"<(?P<tag>instructions?|secret|hidden|admin|override|(?:ai|hidden|tool|secret|critical)[-_\x20]?"
-        r"(?:instructions?|notes?))>(?:[\s\S]*?</(?P=tag)>)?",
+        rf"(?:instructions?|notes?))>(?:{_UNTIL}</(?P=tag)>)?",
         r"(?-i:</(?:IMPORTANT|CRITICAL|URGENT|INSTRUCTIONS?|SECRET|HIDDEN|ADMIN|OVERRIDE)>)",
         r"</(?:instructions?|secret|hidden|admin|override|(?:ai|hidden|tool|secret|critical)[-_\x20]?"
         r"(?:instructions?|notes?))>",

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from converter.errors import Severity
-from converter.lint import Finding, Rule, lint_document, scan_text
+from converter.lint import MAX_FINDINGS, Finding, Rule, lint_document, scan_text
 from converter.lint_rules import INVISIBLE_RE
 from converter.loader import load_document
 from tests.conftest import FIXTURES
@@ -335,6 +335,18 @@ def test_scan_text_messages_are_one_safe_line(text: str) -> None:
 def test_scan_text_spans_point_into_the_text(text: str) -> None:
     for finding in scan_text(text):
         assert 0 <= finding.span[0] < finding.span[1] <= len(text)
+
+
+def test_findings_per_rule_and_string_are_capped() -> None:
+    assert len(scan_text("a\u200b" * 100)) == MAX_FINDINGS
+    assert len(scan_text("Do not tell the user. " * 100)) == MAX_FINDINGS
+    assert len(scan_text("<span hidden>x</span>" * 100)) == MAX_FINDINGS
+
+
+def test_unclosed_hidden_elements_are_read_once() -> None:
+    # Each element's hidden text runs to the end of the string; reading each would be quadratic.
+    assert scan_text("<span hidden>x" * 3000, prose=False) == []
+    assert len(scan_text("<span hidden>x" * 3000)) == MAX_FINDINGS
 
 
 # --- data values --------------------------------------------------------------------------------------------
