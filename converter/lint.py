@@ -141,6 +141,9 @@ def lint_document(document: dict[str, Any], *, uri: str) -> list[Diagnostic]:
     characters, since property and parameter names reach the model too. `$ref`s are not followed: each
     string is reported once, where it is written.
 
+    GitHub's 13 MB spec lints in about 0.3 s with the cycle collector off, as the CLI runs (0.45 s with it
+    on: the walk's short-lived tuples trigger collections that traverse the whole loaded document).
+
     Args:
         document: the parsed document (`LoadedDocument.data`).
         uri: the file name used in the diagnostics' locations.
