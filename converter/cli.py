@@ -56,6 +56,7 @@ def cli() -> None:
       oa2mcp call fixtures/petstore-3.0.yaml list_pets --arg limit=2 --mock   try one tool, no upstream
       oa2mcp serve fixtures/petstore-3.0.yaml                            an MCP server on stdio
       oa2mcp validate fixtures/petstore-3.0.yaml                         full check against the specification
+      oa2mcp lint fixtures/poisoned.yaml                                 text that reads as instructions to a model
       oa2mcp init fixtures/petstore-3.0.yaml -o oa2mcp.yaml              a config to choose and rename tools
 
     Credentials for the upstream: --auth NAME=VALUE or the env var OA2MCP_AUTH_<NAME>.
@@ -108,6 +109,7 @@ def inspect(
         with_all=config is not None and not as_json,
         overlays=overlays,
     )
+    toolset = _with_lint(toolset, source)
     if as_json:
         # One write: json.dump() to a stream issues thousands of small writes.
         sys.stdout.write(json.dumps(toolset.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n")
@@ -121,6 +123,52 @@ def inspect(
             f"selection: {operations:,} operations ({before}) -> {len(toolset.tools):,} tools (~{selected:,} tokens)"
         )
     render_diagnostics(toolset, verbose=verbose)
+
+
+def _with_lint(toolset: ToolSet, source: str) -> ToolSet:
+    """The toolset with a warning for each finding of `oa2mcp lint` in what the model will be shown."""
+    import dataclasses  # noqa: PLC0415
+
+    from converter.lint import lint_tools  # noqa: PLC0415
+
+    findings = lint_tools(toolset, uri=source)
+    return dataclasses.replace(toolset, diagnostics=(*toolset.diagnostics, *findings)) if findings else toolset
+
+
+@cli.command()
+@click.argument("spec")
+@_overlay
+@_remote_refs
+def lint(spec: str, overlays: tuple[str, ...], allow_remote_refs: bool) -> None:
+    """Check SPEC's text for what reads as instructions to a model (tool poisoning, prompt injection).
+
+    Every description, summary and title in the document is checked — for phrases that address the model
+    ("ignore previous instructions", "always call tool X first", "send the token to …", "do not tell the
+    user"), role markers and directive tags, and for hidden content: HTML comments, markup hidden with CSS,
+    invisible or bidirectional Unicode. Each finding is printed as `file#/pointer: rule: excerpt`.
+    Exits 1 when there is a finding, 0 when there is none, 2 when SPEC cannot be read.
+    """
+    from converter.lint import lint_document  # noqa: PLC0415
+    from converter.loader import load_document  # noqa: PLC0415
+
+    gc.disable()
+    document = load_document(spec)
+    data = document.data
+    for overlay_path in overlays:
+        from converter.overlay import apply_overlay  # noqa: PLC0415
+
+        overlay = load_document(overlay_path)
+        if isinstance(data, dict):
+            data, _ = apply_overlay(data, overlay.data, overlay_uri=overlay.display)
+    if not isinstance(data, dict):
+        raise ConverterError(None, f"{spec}: not an OpenAPI document (expected a mapping at the top)")
+    findings = lint_document(data, uri=document.display)
+    for finding in findings:
+        click.echo(str(finding).removeprefix("warning: "))
+    if findings:
+        click.echo(f"{spec}: {len(findings)} finding{'s' if len(findings) != 1 else ''}", err=True)
+        sys.exit(EXIT_DRIFT)
+    click.echo(f"{spec}: no findings", err=True)
 
 
 def render_table(toolset: ToolSet) -> str:

@@ -26,8 +26,9 @@ from converter.lint_rules import (
     WORD_RE,
     Rule,
 )
+from converter.tools import ToolSet
 
-__all__ = ["EXCERPT_CHARS", "MAX_FINDINGS", "Finding", "Rule", "lint_document", "scan_text"]
+__all__ = ["EXCERPT_CHARS", "MAX_FINDINGS", "Finding", "Rule", "lint_document", "lint_tools", "scan_text"]
 
 EXCERPT_CHARS = 60
 """Longest excerpt a message quotes, in characters of the original text."""
@@ -467,3 +468,30 @@ def _quote(text: str, start: int, end: int) -> str:
 def _quote_plain(text: str) -> str:
     piece = _one_line(text[:EXCERPT_CHARS]).strip()
     return f'"{_escape(piece)}{" …" if len(text) > EXCERPT_CHARS else ""}"'
+
+
+def lint_tools(toolset: ToolSet, *, uri: str) -> list[Diagnostic]:
+    """Findings in what a model is shown of each tool (its description, and the descriptions and titles in its
+    inputSchema), after cleanup: what `inspect` reports. Each is located at the tool's operation."""
+    diagnostics: list[Diagnostic] = []
+    for tool in toolset.tools:
+        where = Location(uri, ("paths", tool.binding.path, tool.binding.method.lower()))
+        texts = [("description", tool.description), *_schema_texts(tool.input_schema, "inputSchema")]
+        diagnostics.extend(
+            Diagnostic(Severity.WARNING, where, f"tool {tool.name}, {label}: {finding}")
+            for label, text in texts
+            for finding in scan_text(text)
+        )
+    return diagnostics
+
+
+def _schema_texts(node: Any, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _schema_texts(item, f"{path}/{index}")
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("description", "title") and isinstance(value, str):
+                yield f"{path}/{key}", value
+            elif key not in ("enum", "const", "default", "examples"):
+                yield from _schema_texts(value, f"{path}/{key}")

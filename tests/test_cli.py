@@ -172,3 +172,26 @@ def test_init_writes_a_starter_config_that_inspect_accepts(tmp_path: Path) -> No
     # All 17: the starter's `deprecated: exclude` does not drop the deprecated findPetsByTags, because the
     # starter names every operation in include.operations, and naming one wins.
     assert "17 tools" in result.stdout and "selection: 17 operations" in result.stdout
+
+
+def test_lint_reports_each_finding_with_its_location_and_exits_1() -> None:
+    result = run("lint", "fixtures/poisoned.yaml")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert 'fixtures/poisoned.yaml#/paths/~1notes/get/description: instruction-override: "… Ignore all' in lines[0]
+    assert any("hidden-markup: HTML comment" in line for line in lines)
+    assert any("invisible-unicode: U+200B ZERO WIDTH SPACE" in line for line in lines)
+    assert result.stderr.strip() == f"fixtures/poisoned.yaml: {len(lines)} findings"
+    clean = run("lint", "fixtures/petstore-3.0.yaml")
+    assert (clean.returncode, clean.stdout) == (0, "")
+
+
+def test_inspect_flags_poisoned_text_the_model_would_be_shown() -> None:
+    result = run("inspect", "fixtures/poisoned.yaml")
+    assert result.returncode == 0  # a warning, not a failure: `lint` is the gate
+    assert (
+        "warning: fixtures/poisoned.yaml#/paths/~1notes/get: tool list_notes, description: instruction-override:"
+        in result.stderr
+    )
+    # The zero-width space hid "ignore" from a naive filter; the cleaned text the model reads is flagged.
+    assert "tool create_note, inputSchema/properties/text/description: instruction-override:" in result.stderr
