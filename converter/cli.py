@@ -93,7 +93,8 @@ def inspect(
     """Show the tools an MCP server would expose for SPEC (a path or an http(s) URL).
 
     The table lists each tool's name, HTTP method and path, argument count, and an estimate of the
-    tokens its tools/list entry costs a model; with --config, also the totals before the selection.
+    tokens its tools/list entry costs a model; with --config, also the totals before the selection; and
+    warns about text in the tools that reads as instructions to a model (see `oa2mcp lint`).
     --json prints each tool in MCP's tools/list shape plus `binding` (how each argument is sent).
     """
     from converter.pipeline import build_selection  # noqa: PLC0415
@@ -109,11 +110,11 @@ def inspect(
         with_all=config is not None and not as_json,
         overlays=overlays,
     )
-    toolset = _with_lint(toolset, source)
     if as_json:
         # One write: json.dump() to a stream issues thousands of small writes.
         sys.stdout.write(json.dumps(toolset.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n")
         return
+    toolset = _with_lint(toolset, source)  # the table is for a person: worth ~0.2 s on GitHub's 1,223 tools
     click.echo(render_table(toolset))
     if everything is not None:
         operations, tokens = everything

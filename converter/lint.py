@@ -471,27 +471,32 @@ def _quote_plain(text: str) -> str:
 
 
 def lint_tools(toolset: ToolSet, *, uri: str) -> list[Diagnostic]:
-    """Findings in what a model is shown of each tool (its description, and the descriptions and titles in its
-    inputSchema), after cleanup: what `inspect` reports. Each is located at the tool's operation."""
+    """Findings in what a model is shown of each tool (its description, and its arguments' descriptions and
+    titles), after cleanup: what `inspect` reports. Each is located at the tool's operation."""
     diagnostics: list[Diagnostic] = []
+    seen: dict[str, list[Finding]] = {}  # shared definitions repeat the same texts in many tools
     for tool in toolset.tools:
         where = Location(uri, ("paths", tool.binding.path, tool.binding.method.lower()))
         texts = [("description", tool.description), *_schema_texts(tool.input_schema, "inputSchema")]
-        diagnostics.extend(
-            Diagnostic(Severity.WARNING, where, f"tool {tool.name}, {label}: {finding}")
-            for label, text in texts
-            for finding in scan_text(text)
-        )
+        for label, text in texts:
+            findings = seen.get(text)
+            if findings is None:
+                findings = seen[text] = scan_text(text)
+            diagnostics.extend(
+                Diagnostic(Severity.WARNING, where, f"tool {tool.name}, {label}: {finding}") for finding in findings
+            )
     return diagnostics
 
 
-def _schema_texts(node: Any, path: str) -> Iterator[tuple[str, str]]:
-    if isinstance(node, list):
-        for index, item in enumerate(node):
-            yield from _schema_texts(item, f"{path}/{index}")
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            if key in ("description", "title") and isinstance(value, str):
-                yield f"{path}/{key}", value
-            elif key not in ("enum", "const", "default", "examples"):
-                yield from _schema_texts(value, f"{path}/{key}")
+def _schema_texts(schema: Any, path: str) -> Iterator[tuple[str, str]]:
+    """The arguments' own descriptions and titles (nested schemas are left to `lint_document`: walking every
+    bundled inputSchema of a big API costs more than the check itself)."""
+    properties = schema.get("properties") if isinstance(schema, dict) else None
+    if not isinstance(properties, dict):
+        return
+    for name, prop in properties.items():
+        if isinstance(prop, dict):
+            for key in ("description", "title"):
+                value = prop.get(key)
+                if isinstance(value, str):
+                    yield f"{path}/properties/{name}/{key}", value

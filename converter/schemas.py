@@ -347,8 +347,9 @@ class SchemaStore:
             elif keyword == "example":
                 if "examples" not in node:
                     out["examples"] = [value]
-            elif keyword in ("description", "title"):
-                # Spec text a model reads: cleaned like every description (markup, hidden characters), bounded.
+            elif keyword in ("description", "title") and mode is Mode.INPUT:
+                # Spec text a model reads (inputSchemas are shown to it; outputSchemas are for the client to
+                # check results with): cleaned like every description (markup, hidden characters), bounded.
                 if isinstance(value, str) and (text := describe_argument(value, limit=_TEXT_LIMITS[keyword])):
                     out[keyword] = text
             elif (check := _VALUE_CHECKS.get(keyword)) is not None and check(value):
