@@ -10,7 +10,7 @@ import re
 import unicodedata
 from typing import Any
 
-__all__ = ["package_name", "plain_text", "py_literal", "py_str", "toml_str", "version_text"]
+__all__ = ["package_name", "plain_text", "py_literal", "py_str", "py_str_block", "toml_str", "version_text"]
 
 _NOT_IDENT = re.compile(r"[^a-z0-9]+")
 _PLAIN = re.compile(r"[^A-Za-z0-9 .,:;()'_+-]+")
@@ -20,6 +20,21 @@ _VERSION = re.compile(r"^\d+(\.\d+){0,3}$")
 def py_str(text: str) -> str:
     """A Python string literal of `text` (JSON's escaping with `ensure_ascii` is valid Python and ASCII-only)."""
     return json.dumps(text, ensure_ascii=True)
+
+
+def py_str_block(text: str, *, indent: int = 4, width: int = 88) -> str:
+    """A parenthesized concatenation of short string literals spelling `text` (lines split after newlines,
+    long lines in `width`-character pieces), for long texts in source that must stay under the line limit."""
+    pieces: list[str] = []
+    for line in text.splitlines(keepends=True) or [""]:
+        rest = line
+        while len(rest) > width:
+            cut = rest.rfind(" ", width // 2, width) + 1 or width  # after a space when there is one
+            pieces.append(rest[:cut])
+            rest = rest[cut:]
+        pieces.append(rest)
+    pad = " " * indent
+    return "(\n" + "".join(f"{pad}{py_str(piece)}\n" for piece in pieces) + " " * (indent - 4) + ")"
 
 
 def toml_str(text: str) -> str:

@@ -96,6 +96,7 @@ def models_source(tools: Sequence[Tool], *, header: str) -> str:
             use_union_operator=True,
             field_constraints=True,
             capitalise_enum_members=True,
+            set_default_enum_member=True,
             use_schema_description=False,
             use_field_description=False,
             custom_file_header=header,

@@ -15,7 +15,15 @@ from importlib import resources
 from pathlib import Path
 
 from converter import __version__
-from converter.codegen.literals import package_name, plain_text, py_literal, py_str, toml_str, version_text
+from converter.codegen.literals import (
+    package_name,
+    plain_text,
+    py_literal,
+    py_str,
+    py_str_block,
+    toml_str,
+    version_text,
+)
 from converter.codegen.models import models_source
 from converter.runtime.auth import env_var_name
 from converter.served import served_from_toolset
@@ -51,7 +59,7 @@ class ProjectOptions:
 
 
 def _template(name: str) -> str:
-    return resources.files("converter.codegen").joinpath("templates", name).read_text("utf-8")
+    return resources.files("converter.codegen").joinpath("templates").joinpath(name).read_text("utf-8")
 
 
 def runtime_sources() -> dict[str, str]:
@@ -92,9 +100,9 @@ def _system_prompt(toolset: ToolSet) -> str:
         summary = (tool.title or tool.description.split(". ")[0]).strip().rstrip(".")
         by_tag[tool.tags[0] if tool.tags else "other"].append(f"- {tool.name}: {summary[:120]}")
     lines = [
-        f"You can use the {title} API through the tools below. Pick the tool whose description matches the task,",
-        "fill its required arguments from the conversation (ask the user when a value is missing rather than",
-        "guessing), and read a tool's error result: it says which argument was wrong or what the API answered.",
+        f"You can use the {title} API through the tools below. Pick the tool whose description matches the task, "
+        "fill its required arguments from the conversation (ask the user when a value is missing rather than "
+        "guessing), and read a tool's error result: it says which argument was wrong or what the API answered. "
         "Tools marked destructive change or delete data: confirm with the user before calling them.",
         "",
     ]
@@ -105,13 +113,11 @@ def _system_prompt(toolset: ToolSet) -> str:
 
 
 def _prompts_py(toolset: ToolSet) -> str:
-    prompt_lines = _system_prompt(toolset).split("\n")
-    body = "".join(f"    {py_str(line + chr(10))}\n" for line in prompt_lines)
     return (
         '"""What an agent is told about this server: the server instructions (sent at initialization) and a system\n'
         'prompt for agents that call these tools."""\n\n'
-        f"INSTRUCTIONS = {py_str(toolset.instructions)}\n\n"
-        f"SYSTEM_PROMPT = (\n{body})\n"
+        f"INSTRUCTIONS = {py_str_block(toolset.instructions)}\n\n"
+        f"SYSTEM_PROMPT = {py_str_block(_system_prompt(toolset))}\n"
     )
 
 
@@ -129,7 +135,14 @@ def _pyproject(dist: str, package: str, version: str, title: str, email: bool) -
         f"[tool.setuptools]\npackages = [{toml_str(package)}, {toml_str(package + '.runtime')}]\n\n"
         f'[tool.setuptools.package-data]\n{toml_str(package)} = ["tools.json", "py.typed"]\n\n'
         '[tool.pytest.ini_options]\ntestpaths = ["tests"]\n\n'
-        "[tool.ruff]\nline-length = 120\n"
+        '[tool.ruff]\nline-length = 120\ntarget-version = "py311"\n\n'
+        "[tool.ruff.lint]\n"
+        'select = ["E", "F", "W", "I", "UP", "B", "PL", "RUF", "PIE", "C4", "PERF"]\n'
+        'ignore = ["PLR0911", "PLR0912", "PLR0913", "PLR0915", "PLR0917", "PLR2004"]\n\n'
+        "[tool.ruff.lint.per-file-ignores]\n"
+        '"tests/**" = ["PLC0415"]\n'
+        '"*/models.py" = ["E501"]  # spec text, as datamodel-code-generator writes it\n\n'
+        '[tool.mypy]\nstrict = true\npython_version = "3.11"\n'
     )
 
 
