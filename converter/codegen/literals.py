@@ -80,11 +80,19 @@ def plain_text(text: str, *, limit: int = 80) -> str:
     return cleaned[:limit].rstrip() or "API"
 
 
-def package_name(text: str) -> str:
-    """A Python package name from free text: lower snake_case ASCII, not a keyword, no leading digit or
-    underscore (so never a dunder), at most 40 characters; `api_mcp` when nothing is left."""
+def package_name(text: str, *, limit: int = 40) -> str:
+    """A Python package name from free text: lower snake_case ASCII (`GitHub's API` → `githubs_api`), whole
+    words up to `limit` characters, not a keyword, no leading digit or underscore (so never a dunder);
+    `api_mcp` when nothing is left."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    name = _NOT_IDENT.sub("_", ascii_text).strip("_")[:40].strip("_")
+    words = _NOT_IDENT.sub(" ", ascii_text.replace("'", "")).split()
+    name = ""
+    for word in words:
+        candidate = f"{name}_{word}" if name else word
+        if len(candidate) > limit:
+            break
+        name = candidate
+    name = name or "_".join(words)[:limit].strip("_")
     if not name:
         return "api_mcp"
     if name[0].isdigit():

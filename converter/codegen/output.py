@@ -30,6 +30,7 @@ def _previous(directory: Path) -> list[str]:
 def write_tree(files: Mapping[str, str], directory: Path) -> tuple[int, int]:
     """Write `files` under `directory` (only files whose content changed are rewritten) and delete the files
     the previous run's manifest lists that are no longer generated. Returns (written, deleted)."""
+    previous = _previous(directory)  # before this run's manifest replaces it
     written = 0
     for name, text in files.items():
         path = directory / name
@@ -45,7 +46,7 @@ def write_tree(files: Mapping[str, str], directory: Path) -> tuple[int, int]:
         os.replace(tmp, path)
         written += 1
     deleted = 0
-    for name in _previous(directory):
+    for name in previous:
         if name not in files:
             path = directory / name
             if path.is_file():

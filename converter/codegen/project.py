@@ -141,7 +141,7 @@ def _pyproject(dist: str, package: str, version: str, title: str, email: bool) -
         'ignore = ["PLR0911", "PLR0912", "PLR0913", "PLR0915", "PLR0917", "PLR2004"]\n\n'
         "[tool.ruff.lint.per-file-ignores]\n"
         '"tests/**" = ["PLC0415"]\n'
-        '"*/models.py" = ["E501"]  # spec text, as datamodel-code-generator writes it\n\n'
+        '"*/models.py" = ["E501", "UP006", "UP035"]  # as datamodel-code-generator writes it\n\n'
         '[tool.mypy]\nstrict = true\npython_version = "3.11"\n'
     )
 
@@ -191,7 +191,8 @@ def generate_project(toolset: ToolSet, options: ProjectOptions) -> dict[str, str
 
     `toolset` should be built with mock data (`with_mock`), so the project's `--mock` and its tests work.
     """
-    package = options.package or package_name(toolset.name + " mcp")
+    base = package_name(toolset.name, limit=24)
+    package = options.package or (base if base.endswith("_mcp") else base + "_mcp")
     dist = package.replace("_", "-")
     env_prefix = package.upper()
     version = version_text(toolset.version)

@@ -1,0 +1,7 @@
+"""`python -m pet_shelter_mcp`: the server's command line."""
+
+import sys
+
+from .main import main
+
+sys.exit(main())
