@@ -37,9 +37,7 @@ class ListIssuesArguments(BaseModel):
         None,
         description="If an integer is passed, it should refer to a milestone by its number field. If the string `*` is passed, issues with any milestone are accepted. If the string none is passed, issues without milestones are returned.",
     )
-    state: State | None = Field(
-        State.OPEN, description="Indicates the state of the issues to return."
-    )
+    state: State | None = Field(State.OPEN, description="Indicates the state of the issues to return.")
     assignee: str | None = Field(
         None,
         description="Can be the name of a user. Pass in none for issues with no assigned user, and `*` for issues assigned to any user.",
@@ -49,27 +47,19 @@ class ListIssuesArguments(BaseModel):
         description="Can be the name of an issue type. If the string `*` is passed, issues with any type are accepted. If the string none is passed, issues without type are returned.",
     )
     creator: str | None = Field(None, description="The user that created the issue.")
-    mentioned: str | None = Field(
-        None, description="A user that's mentioned in the issue."
-    )
+    mentioned: str | None = Field(None, description="A user that's mentioned in the issue.")
     issue_field_values: str | None = Field(
         None,
         description="A comma-separated list of issue field filters in field_slug:value format. Only issues matching all specified field values are returned. Requires issue fields to be enabled for the repository. …",
     )
-    labels: str | None = Field(
-        None, description="A list of comma separated label names. Example: bug,ui,@high"
-    )
+    labels: str | None = Field(None, description="A list of comma separated label names. Example: bug,ui,@high")
     sort: Sort | None = Field(Sort.CREATED, description="What to sort results by.")
-    direction: Direction | None = Field(
-        Direction.DESC, description="The direction to sort the results by."
-    )
+    direction: Direction | None = Field(Direction.DESC, description="The direction to sort the results by.")
     since: AwareDatetime | None = Field(
         None,
         description="Only show results that were last updated after the given time. This is a timestamp in ISO 8601 format: YYYY-MM-DDTHH:MM:SSZ.",
     )
-    per_page: int | None = Field(
-        20, description="The number of results per page (max 100)."
-    )
+    per_page: int | None = Field(20, description="The number of results per page (max 100).")
     page: int | None = Field(1, description="The page number of the results to fetch.")
 
 
@@ -86,8 +76,7 @@ class IssueFieldValue(BaseModel):
     )
     field_id: int = Field(..., description="The ID of the issue field to set")
     value: str | float | list[str] = Field(
-        ...,
-        description="The value to set for the field. For multi-select fields, provide an array of option names.",
+        ..., description="The value to set for the field. For multi-select fields, provide an array of option names."
     )
 
 
@@ -152,30 +141,22 @@ class Labels1(BaseModel):
     name: str | None = None
     description: str | None = None
     color: str | None = None
-    rationale: str | None = Field(
-        None, description="Optional reasoning for selecting this label."
-    )
+    rationale: str | None = Field(None, description="Optional reasoning for selecting this label.")
     suggest: bool | None = Field(
         None,
         description="If true, the change is stored as a pending suggestion for human review rather than applied directly.",
     )
-    confidence: Confidence | None = Field(
-        None, description="The confidence level for this label choice."
-    )
+    confidence: Confidence | None = Field(None, description="The confidence level for this label choice.")
 
 
 class Assignees(BaseModel):
     login: str | None = None
-    rationale: str | None = Field(
-        None, description="Optional reasoning for selecting this assignee."
-    )
+    rationale: str | None = Field(None, description="Optional reasoning for selecting this assignee.")
     suggest: bool | None = Field(
         None,
         description="If true, the change is stored as a pending suggestion for human review rather than applied directly.",
     )
-    confidence: Confidence | None = Field(
-        None, description="The confidence level for this assignee choice."
-    )
+    confidence: Confidence | None = Field(None, description="The confidence level for this assignee choice.")
 
 
 class IssueFieldValue1(BaseModel):
@@ -184,19 +165,14 @@ class IssueFieldValue1(BaseModel):
     )
     field_id: int = Field(..., description="The ID of the issue field to set")
     value: str | float | list[str] = Field(
-        ...,
-        description="The value to set for the field. For multi-select fields, provide an array of option names.",
+        ..., description="The value to set for the field. For multi-select fields, provide an array of option names."
     )
-    rationale: str | None = Field(
-        None, description="Optional reasoning for setting this field value."
-    )
+    rationale: str | None = Field(None, description="Optional reasoning for setting this field value.")
     suggest: bool | None = Field(
         None,
         description="If true, the change is stored as a pending suggestion for human review rather than applied directly.",
     )
-    confidence: Confidence | None = Field(
-        None, description="The confidence level for this field value choice."
-    )
+    confidence: Confidence | None = Field(None, description="The confidence level for this field value choice.")
 
 
 class Type(BaseModel):
@@ -205,16 +181,12 @@ class Type(BaseModel):
         description="The name of the issue type to associate with this issue, or null to remove the current issue type.",
         examples=["Epic"],
     )
-    rationale: str | None = Field(
-        None, description="Optional reasoning for selecting this type."
-    )
+    rationale: str | None = Field(None, description="Optional reasoning for selecting this type.")
     suggest: bool | None = Field(
         None,
         description="If true, the change is stored as a pending suggestion for human review rather than applied directly.",
     )
-    confidence: Confidence | None = Field(
-        None, description="The confidence level for this type choice."
-    )
+    confidence: Confidence | None = Field(None, description="The confidence level for this type choice.")
 
 
 class UpdateIssueArguments(BaseModel):
@@ -224,17 +196,10 @@ class UpdateIssueArguments(BaseModel):
     issue_number: int = Field(..., description="The number that identifies the issue.")
     title: str | int | None = Field(None, description="The title of the issue.")
     body: str | None = Field(None, description="The contents of the issue.")
-    assignee: str | None = Field(
-        None,
-        description="Username to assign to this issue. This field is closing down.",
-    )
-    state: State1 | None = Field(
-        None, description="The open or closed state of the issue."
-    )
+    assignee: str | None = Field(None, description="Username to assign to this issue. This field is closing down.")
+    state: State1 | None = Field(None, description="The open or closed state of the issue.")
     state_reason: StateReason | None = Field(
-        None,
-        description="The reason for the state change. Ignored unless state is changed.",
-        examples=["not_planned"],
+        None, description="The reason for the state change. Ignored unless state is changed.", examples=["not_planned"]
     )
     duplicate_issue_id: int | None = Field(
         None,
@@ -261,16 +226,12 @@ class UpdateIssueArguments(BaseModel):
 
 class Assignees1(BaseModel):
     login: str = Field(..., description="The login of the user to assign.")
-    rationale: str | None = Field(
-        None, description="Optional reasoning for adding this assignee."
-    )
+    rationale: str | None = Field(None, description="Optional reasoning for adding this assignee.")
     suggest: bool | None = Field(
         None,
         description="If true, the assignee is stored as a pending suggestion for human review rather than applied directly.",
     )
-    confidence: Confidence | None = Field(
-        None, description="The confidence level for this assignee choice."
-    )
+    confidence: Confidence | None = Field(None, description="The confidence level for this assignee choice.")
 
 
 class AssignIssueArguments(BaseModel):
@@ -293,9 +254,7 @@ class ListCommentsArguments(BaseModel):
         None,
         description="Only show results that were last updated after the given time. This is a timestamp in ISO 8601 format: YYYY-MM-DDTHH:MM:SSZ.",
     )
-    per_page: int | None = Field(
-        30, description="The number of results per page (max 100)."
-    )
+    per_page: int | None = Field(30, description="The number of results per page (max 100).")
     page: int | None = Field(1, description="The page number of the results to fetch.")
 
 
@@ -324,39 +283,19 @@ class Owner(BaseModel):
     login: str = Field(..., examples=["octocat"])
     id: int = Field(..., examples=[1])
     node_id: str = Field(..., examples=["MDQ6VXNlcjE="])
-    avatar_url: AnyUrl = Field(
-        ..., examples=["https://github.com/images/error/octocat_happy.gif"]
-    )
+    avatar_url: AnyUrl = Field(..., examples=["https://github.com/images/error/octocat_happy.gif"])
     gravatar_id: str | None = Field(..., examples=["41d064eb2195891e12d0413f63227ea7"])
     url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat"])
     html_url: AnyUrl = Field(..., examples=["https://github.com/octocat"])
-    followers_url: AnyUrl = Field(
-        ..., examples=["https://api.github.com/users/octocat/followers"]
-    )
-    following_url: str = Field(
-        ..., examples=["https://api.github.com/users/octocat/following{/other_user}"]
-    )
-    gists_url: str = Field(
-        ..., examples=["https://api.github.com/users/octocat/gists{/gist_id}"]
-    )
-    starred_url: str = Field(
-        ..., examples=["https://api.github.com/users/octocat/starred{/owner}{/repo}"]
-    )
-    subscriptions_url: AnyUrl = Field(
-        ..., examples=["https://api.github.com/users/octocat/subscriptions"]
-    )
-    organizations_url: AnyUrl = Field(
-        ..., examples=["https://api.github.com/users/octocat/orgs"]
-    )
-    repos_url: AnyUrl = Field(
-        ..., examples=["https://api.github.com/users/octocat/repos"]
-    )
-    events_url: str = Field(
-        ..., examples=["https://api.github.com/users/octocat/events{/privacy}"]
-    )
-    received_events_url: AnyUrl = Field(
-        ..., examples=["https://api.github.com/users/octocat/received_events"]
-    )
+    followers_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/followers"])
+    following_url: str = Field(..., examples=["https://api.github.com/users/octocat/following{/other_user}"])
+    gists_url: str = Field(..., examples=["https://api.github.com/users/octocat/gists{/gist_id}"])
+    starred_url: str = Field(..., examples=["https://api.github.com/users/octocat/starred{/owner}{/repo}"])
+    subscriptions_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/subscriptions"])
+    organizations_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/orgs"])
+    repos_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/repos"])
+    events_url: str = Field(..., examples=["https://api.github.com/users/octocat/events{/privacy}"])
+    received_events_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/received_events"])
     type: str = Field(..., examples=["User"])
     site_admin: bool
     starred_at: str | None = Field(None, examples=['"2020-07-09T00:17:55Z"'])
@@ -364,27 +303,13 @@ class Owner(BaseModel):
 
 
 class Owner1(BaseModel):
-    description: str | None = Field(
-        None, description="A short description of the enterprise."
-    )
-    html_url: AnyUrl = Field(
-        ..., examples=["https://github.com/enterprises/octo-business"]
-    )
-    website_url: AnyUrl | None = Field(
-        None, description="The enterprise's website URL."
-    )
-    id: int = Field(
-        ..., description="Unique identifier of the enterprise", examples=[42]
-    )
+    description: str | None = Field(None, description="A short description of the enterprise.")
+    html_url: AnyUrl = Field(..., examples=["https://github.com/enterprises/octo-business"])
+    website_url: AnyUrl | None = Field(None, description="The enterprise's website URL.")
+    id: int = Field(..., description="Unique identifier of the enterprise", examples=[42])
     node_id: str = Field(..., examples=["MDEwOlJlcG9zaXRvcnkxMjk2MjY5"])
-    name: str = Field(
-        ..., description="The name of the enterprise.", examples=["Octo Business"]
-    )
-    slug: str = Field(
-        ...,
-        description="The slug url identifier for the enterprise.",
-        examples=["octo-business"],
-    )
+    name: str = Field(..., description="The name of the enterprise.", examples=["Octo Business"])
+    slug: str = Field(..., description="The slug url identifier for the enterprise.", examples=["octo-business"])
     created_at: AwareDatetime | None = Field(..., examples=["2019-01-26T19:01:12Z"])
     updated_at: AwareDatetime | None = Field(..., examples=["2019-01-26T19:14:43Z"])
     avatar_url: AnyUrl
@@ -405,18 +330,12 @@ class Permissions(BaseModel):
 
 
 class PerformedViaGithubApp(BaseModel):
-    id: int = Field(
-        ..., description="Unique identifier of the GitHub app", examples=[37]
-    )
-    slug: str | None = Field(
-        None, description="The slug name of the GitHub app", examples=["probot-owners"]
-    )
+    id: int = Field(..., description="Unique identifier of the GitHub app", examples=[37])
+    slug: str | None = Field(None, description="The slug name of the GitHub app", examples=["probot-owners"])
     node_id: str = Field(..., examples=["MDExOkludGVncmF0aW9uMQ=="])
     client_id: str | None = Field(None, examples=['"Iv1.25b5d1e65ffc4022"'])
     owner: Owner | Owner1
-    name: str = Field(
-        ..., description="The name of the GitHub app", examples=["Probot Owners"]
-    )
+    name: str = Field(..., description="The name of the GitHub app", examples=["Probot Owners"])
     description: str | None = Field(..., examples=["The description of the app."])
     external_url: AnyUrl = Field(..., examples=["https://example.com"])
     html_url: AnyUrl = Field(..., examples=["https://github.com/apps/super-ci"])
@@ -453,11 +372,7 @@ class Reactions(BaseModel):
 
 
 class Minimized(BaseModel):
-    reason: str | None = Field(
-        ...,
-        description="The reason the comment was minimized.",
-        examples=["low-quality"],
-    )
+    reason: str | None = Field(..., description="The reason the comment was minimized.", examples=["low-quality"])
 
 
 class AddCommentNullableSimpleUser(BaseModel):
@@ -466,39 +381,19 @@ class AddCommentNullableSimpleUser(BaseModel):
     login: str = Field(..., examples=["octocat"])
     id: int = Field(..., examples=[1])
     node_id: str = Field(..., examples=["MDQ6VXNlcjE="])
-    avatar_url: AnyUrl = Field(
-        ..., examples=["https://github.com/images/error/octocat_happy.gif"]
-    )
+    avatar_url: AnyUrl = Field(..., examples=["https://github.com/images/error/octocat_happy.gif"])
     gravatar_id: str | None = Field(..., examples=["41d064eb2195891e12d0413f63227ea7"])
     url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat"])
     html_url: AnyUrl = Field(..., examples=["https://github.com/octocat"])
-    followers_url: AnyUrl = Field(
-        ..., examples=["https://api.github.com/users/octocat/followers"]
-    )
-    following_url: str = Field(
-        ..., examples=["https://api.github.com/users/octocat/following{/other_user}"]
-    )
-    gists_url: str = Field(
-        ..., examples=["https://api.github.com/users/octocat/gists{/gist_id}"]
-    )
-    starred_url: str = Field(
-        ..., examples=["https://api.github.com/users/octocat/starred{/owner}{/repo}"]
-    )
-    subscriptions_url: AnyUrl = Field(
-        ..., examples=["https://api.github.com/users/octocat/subscriptions"]
-    )
-    organizations_url: AnyUrl = Field(
-        ..., examples=["https://api.github.com/users/octocat/orgs"]
-    )
-    repos_url: AnyUrl = Field(
-        ..., examples=["https://api.github.com/users/octocat/repos"]
-    )
-    events_url: str = Field(
-        ..., examples=["https://api.github.com/users/octocat/events{/privacy}"]
-    )
-    received_events_url: AnyUrl = Field(
-        ..., examples=["https://api.github.com/users/octocat/received_events"]
-    )
+    followers_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/followers"])
+    following_url: str = Field(..., examples=["https://api.github.com/users/octocat/following{/other_user}"])
+    gists_url: str = Field(..., examples=["https://api.github.com/users/octocat/gists{/gist_id}"])
+    starred_url: str = Field(..., examples=["https://api.github.com/users/octocat/starred{/owner}{/repo}"])
+    subscriptions_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/subscriptions"])
+    organizations_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/orgs"])
+    repos_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/repos"])
+    events_url: str = Field(..., examples=["https://api.github.com/users/octocat/events{/privacy}"])
+    received_events_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/received_events"])
     type: str = Field(..., examples=["User"])
     site_admin: bool
     starred_at: str | None = Field(None, examples=['"2020-07-09T00:17:55Z"'])
@@ -510,24 +405,18 @@ class ListIssueEventsArguments(BaseModel):
         extra="forbid",
     )
     issue_number: int = Field(..., description="The number that identifies the issue.")
-    per_page: int | None = Field(
-        30, description="The number of results per page (max 100)."
-    )
+    per_page: int | None = Field(30, description="The number of results per page (max 100).")
     page: int | None = Field(1, description="The page number of the results to fetch.")
 
 
 class Labels2(BaseModel):
     name: str = Field(..., description="The name of the label to add.")
-    rationale: str | None = Field(
-        None, description="Optional reasoning for adding this label."
-    )
+    rationale: str | None = Field(None, description="Optional reasoning for adding this label.")
     suggest: bool | None = Field(
         None,
         description="If true, the label is stored as a pending suggestion for human review rather than applied directly.",
     )
-    confidence: Confidence | None = Field(
-        None, description="The confidence level for this label choice."
-    )
+    confidence: Confidence | None = Field(None, description="The confidence level for this label choice.")
 
 
 class Body(BaseModel):
@@ -558,9 +447,7 @@ class ListLabelsArguments(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    per_page: int | None = Field(
-        30, description="The number of results per page (max 100)."
-    )
+    per_page: int | None = Field(30, description="The number of results per page (max 100).")
     page: int | None = Field(1, description="The page number of the results to fetch.")
 
 
@@ -579,20 +466,10 @@ class ListMilestonesArguments(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    state: State2 | None = Field(
-        State2.OPEN,
-        description="The state of the milestone. Either open, closed, or all.",
-    )
-    sort: Sort1 | None = Field(
-        Sort1.DUE_ON,
-        description="What to sort results by. Either due_on or completeness.",
-    )
-    direction: Direction | None = Field(
-        Direction.ASC, description="The direction of the sort. Either asc or desc."
-    )
-    per_page: int | None = Field(
-        30, description="The number of results per page (max 100)."
-    )
+    state: State2 | None = Field(State2.OPEN, description="The state of the milestone. Either open, closed, or all.")
+    sort: Sort1 | None = Field(Sort1.DUE_ON, description="What to sort results by. Either due_on or completeness.")
+    direction: Direction | None = Field(Direction.ASC, description="The direction of the sort. Either asc or desc.")
+    per_page: int | None = Field(30, description="The number of results per page (max 100).")
     page: int | None = Field(1, description="The page number of the results to fetch.")
 
 
@@ -636,9 +513,7 @@ class SearchIssuesArguments(BaseModel):
         Order.DESC,
         description="Determines whether the first search result returned is the highest number of matches (desc) or lowest number of matches (asc). This parameter is ignored unless you provide sort.",
     )
-    per_page: int | None = Field(
-        20, description="The number of results per page (max 100)."
-    )
+    per_page: int | None = Field(20, description="The number of results per page (max 100).")
     page: int | None = Field(1, description="The page number of the results to fetch.")
     advanced_search: str | None = Field(
         None,
@@ -656,9 +531,7 @@ class Pin(BaseModel):
 
 
 class AddCommentResult(BaseModel):
-    id: int = Field(
-        ..., description="Unique identifier of the issue comment", examples=[42]
-    )
+    id: int = Field(..., description="Unique identifier of the issue comment", examples=[42])
     node_id: str
     url: AnyUrl = Field(
         ...,
@@ -695,9 +568,7 @@ class AddCommentResult(BaseModel):
         title="Pinned Issue Comment",
     )
     minimized: Minimized | None = Field(
-        None,
-        description="Details about why an issue comment was minimized.",
-        title="Minimized Issue Comment",
+        None, description="Details about why an issue comment was minimized.", title="Minimized Issue Comment"
     )
 
 ARGUMENTS: dict[str, type[BaseModel]] = {

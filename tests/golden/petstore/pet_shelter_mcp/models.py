@@ -7,16 +7,7 @@ from enum import Enum, StrEnum
 from typing import Any
 from uuid import UUID
 
-from pydantic import (
-    AnyUrl,
-    AwareDatetime,
-    BaseModel,
-    ConfigDict,
-    EmailStr,
-    Field,
-    RootModel,
-    SecretStr,
-)
+from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, RootModel, SecretStr
 
 
 class Model(RootModel[Any]):
@@ -48,27 +39,15 @@ class ListPetsArguments(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    limit: int | None = Field(
-        20, description="Maximum number of pets to return.", ge=1, le=100
-    )
-    sort: Sort | None = Field(
-        Sort.FIELD_CREATED_AT, description="Sort order; a leading `-` sorts descending."
-    )
-    species: list[Species] | None = Field(
-        None, description="Only pets of these species (comma-separated)."
-    )
-    filter_status: FilterStatus | None = Field(
-        None, description="Only pets with this adoption status."
-    )
+    limit: int | None = Field(20, description="Maximum number of pets to return.", ge=1, le=100)
+    sort: Sort | None = Field(Sort.FIELD_CREATED_AT, description="Sort order; a leading `-` sorts descending.")
+    species: list[Species] | None = Field(None, description="Only pets of these species (comma-separated).")
+    filter_status: FilterStatus | None = Field(None, description="Only pets with this adoption status.")
     status: str | None = Field(
-        None,
-        deprecated=True,
-        description="Deprecated alias of filter[status]; will be removed in v2.",
+        None, deprecated=True, description="Deprecated alias of filter[status]; will be removed in v2."
     )
     X_Request_ID: UUID | None = Field(
-        None,
-        alias="X-Request-ID",
-        description="Correlation id echoed back in the response.",
+        None, alias="X-Request-ID", description="Correlation id echoed back in the response."
     )
 
 
@@ -99,9 +78,7 @@ class FindPetsByTagsArguments(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    tags: list[str] = Field(
-        ..., description="Tags to match (repeat the parameter for each tag)."
-    )
+    tags: list[str] = Field(..., description="Tags to match (repeat the parameter for each tag).")
 
 
 class PetsGetByIdArguments(BaseModel):
@@ -110,13 +87,10 @@ class PetsGetByIdArguments(BaseModel):
     )
     id: int = Field(..., description="The pet's id.", ge=1)
     query_id: str | None = Field(
-        None,
-        description="External registry id to cross-check against (not the same as the path id).",
+        None, description="External registry id to cross-check against (not the same as the path id)."
     )
     X_Request_ID: UUID | None = Field(
-        None,
-        alias="X-Request-ID",
-        description="Correlation id echoed back in the response.",
+        None, alias="X-Request-ID", description="Correlation id echoed back in the response."
     )
 
 
@@ -171,14 +145,8 @@ class UploadPetPhotoArguments(BaseModel):
         extra="forbid",
     )
     petId: int = Field(..., description="The pet's id.")
-    file: str = Field(
-        ...,
-        description="The image file.",
-        json_schema_extra={"contentEncoding": "base64"},
-    )
-    caption: str | None = Field(
-        None, description="A caption shown under the photo.", max_length=280
-    )
+    file: str = Field(..., description="The image file.", json_schema_extra={"contentEncoding": "base64"})
+    caption: str | None = Field(None, description="A caption shown under the photo.", max_length=280)
 
 
 class UploadPetPhotoResult(BaseModel):
@@ -223,24 +191,15 @@ class SheltersSearchArguments(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    near: Near | None = Field(
-        None,
-        description="Centre and radius of the search, e.g. near[lat]=52.5&near[lon]=13.4.",
-    )
+    near: Near | None = Field(None, description="Centre and radius of the search, e.g. near[lat]=52.5&near[lon]=13.4.")
     services: list[Service] | None = Field(
         None, description="Services every returned shelter must offer, pipe-separated."
     )
-    criteria: Criteria | None = Field(
-        None, description="Extra filters as a JSON document."
-    )
+    criteria: Criteria | None = Field(None, description="Extra filters as a JSON document.")
     X_Request_ID: UUID | None = Field(
-        None,
-        alias="X-Request-ID",
-        description="Correlation id echoed back in the response.",
+        None, alias="X-Request-ID", description="Correlation id echoed back in the response."
     )
-    shelter_session: str | None = Field(
-        None, description="Session cookie of a signed-in shelter employee."
-    )
+    shelter_session: str | None = Field(None, description="Session cookie of a signed-in shelter employee.")
 
 
 class Role(StrEnum):
@@ -263,18 +222,14 @@ class SetIntakeSchemaArguments(BaseModel):
         extra="forbid",
     )
     shelterId: UUID
-    ref: str | None = Field(
-        None, description="URI of a base schema this intake form extends."
-    )
+    ref: str | None = Field(None, description="URI of a base schema this intake form extends.")
     title: str | None = None
     description: str | None = None
     required: list[str] | None = None
 
 
 class SetIntakeSchemaResult(BaseModel):
-    field_ref: str | None = Field(
-        None, alias="$ref", description="URI of a base schema this intake form extends."
-    )
+    field_ref: str | None = Field(None, alias="$ref", description="URI of a base schema this intake form extends.")
     title: str | None = None
     description: str | None = None
     required: list[str] | None = None
@@ -303,9 +258,7 @@ class RegisterVolunteerArguments(BaseModel):
     fullName: str = Field(..., max_length=120)
     email: EmailStr
     availability: list[AvailabilityEnum] | None = None
-    metadata: Metadata | None = Field(
-        None, description="Where the volunteer heard about us."
-    )
+    metadata: Metadata | None = Field(None, description="Where the volunteer heard about us.")
 
 
 class RegisterVolunteerResult(BaseModel):
@@ -382,15 +335,11 @@ class CreatePetArguments(BaseModel):
     birthDate: date | None = None
     tags: list[str] | None = None
     shelterId: UUID | None = None
-    microchipId: str | None = Field(
-        None, description="ISO 11784 microchip number.", pattern="^[0-9]{15}$"
-    )
+    microchipId: str | None = Field(None, description="ISO 11784 microchip number.", pattern="^[0-9]{15}$")
     weightKg: float | None = Field(None, gt=0.0)
     category: CreatePetCategory | None = None
     X_Request_ID: UUID | None = Field(
-        None,
-        alias="X-Request-ID",
-        description="Correlation id echoed back in the response.",
+        None, alias="X-Request-ID", description="Correlation id echoed back in the response."
     )
 
 
@@ -400,9 +349,7 @@ class BodyItem(BaseModel):
     birthDate: date | None = None
     tags: list[str] | None = None
     shelterId: UUID | None = None
-    microchipId: str | None = Field(
-        None, description="ISO 11784 microchip number.", pattern="^[0-9]{15}$"
-    )
+    microchipId: str | None = Field(None, description="ISO 11784 microchip number.", pattern="^[0-9]{15}$")
     weightKg: float | None = Field(None, gt=0.0)
     category: ImportPetsCategory | None = None
 
@@ -411,18 +358,14 @@ class ImportPetsArguments(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    body: list[BodyItem] = Field(
-        ..., description="The pets to register.", max_length=100, min_length=1
-    )
+    body: list[BodyItem] = Field(..., description="The pets to register.", max_length=100, min_length=1)
 
 
 class CreatePetResult(BaseModel):
     id: int = Field(..., examples=[42])
     name: str = Field(..., examples=["Rex"], max_length=64)
     species: Species
-    nickname: str | None = Field(
-        None, description="What the staff call the pet, if anything."
-    )
+    nickname: str | None = Field(None, description="What the staff call the pet, if anything.")
     status: Status | None = Status.AVAILABLE
     weightKg: float | None = Field(None, examples=[12.5], gt=0.0)
     microchipId: str | None = Field(None, pattern="^[0-9]{15}$")
@@ -449,9 +392,7 @@ class PetsGetByIdResult(BaseModel):
     id: int = Field(..., examples=[42])
     name: str = Field(..., examples=["Rex"], max_length=64)
     species: Species
-    nickname: str | None = Field(
-        None, description="What the staff call the pet, if anything."
-    )
+    nickname: str | None = Field(None, description="What the staff call the pet, if anything.")
     status: Status | None = Status.AVAILABLE
     weightKg: float | None = Field(None, examples=[12.5], gt=0.0)
     microchipId: str | None = Field(None, pattern="^[0-9]{15}$")
@@ -481,9 +422,7 @@ class PetsUpdateArguments(BaseModel):
     id: int = Field(..., description="The pet's id.", ge=1)
     name: str = Field(..., examples=["Rex"], max_length=64)
     species: PetsUpdateSpecies
-    nickname: str | None = Field(
-        None, description="What the staff call the pet, if anything."
-    )
+    nickname: str | None = Field(None, description="What the staff call the pet, if anything.")
     status: Status | None = Status.AVAILABLE
     weightKg: float | None = Field(None, examples=[12.5], gt=0.0)
     microchipId: str | None = Field(None, pattern="^[0-9]{15}$")
@@ -491,9 +430,7 @@ class PetsUpdateArguments(BaseModel):
     shelterId: UUID | None = None
     category: PetsUpdateCategory | None = None
     tags: list[str] | None = None
-    parent: PetsUpdatePet | None = Field(
-        None, description="The pet's mother or father, if also known to the shelter."
-    )
+    parent: PetsUpdatePet | None = Field(None, description="The pet's mother or father, if also known to the shelter.")
     owner: PetsUpdateOwner | None = None
 
 
@@ -508,9 +445,7 @@ class PetsUpdateOwner(BaseModel):
 class PetsUpdatePet(BaseModel):
     name: str = Field(..., examples=["Rex"], max_length=64)
     species: PetsUpdateSpecies
-    nickname: str | None = Field(
-        None, description="What the staff call the pet, if anything."
-    )
+    nickname: str | None = Field(None, description="What the staff call the pet, if anything.")
     status: Status | None = Status.AVAILABLE
     weightKg: float | None = Field(None, examples=[12.5], gt=0.0)
     microchipId: str | None = Field(None, pattern="^[0-9]{15}$")
@@ -518,9 +453,7 @@ class PetsUpdatePet(BaseModel):
     shelterId: UUID | None = None
     category: PetsUpdateCategory | None = None
     tags: list[str] | None = None
-    parent: PetsUpdatePet | None = Field(
-        None, description="The pet's mother or father, if also known to the shelter."
-    )
+    parent: PetsUpdatePet | None = Field(None, description="The pet's mother or father, if also known to the shelter.")
     owner: PetsUpdateOwner | None = None
 
 
@@ -528,9 +461,7 @@ class PetsUpdateResult(BaseModel):
     id: int = Field(..., examples=[42])
     name: str = Field(..., examples=["Rex"], max_length=64)
     species: Species
-    nickname: str | None = Field(
-        None, description="What the staff call the pet, if anything."
-    )
+    nickname: str | None = Field(None, description="What the staff call the pet, if anything.")
     status: Status | None = Status.AVAILABLE
     weightKg: float | None = Field(None, examples=[12.5], gt=0.0)
     microchipId: str | None = Field(None, pattern="^[0-9]{15}$")
@@ -576,9 +507,7 @@ class UpdateOwnerOwner(BaseModel):
 class UpdateOwnerPet(BaseModel):
     name: str = Field(..., examples=["Rex"], max_length=64)
     species: Species
-    nickname: str | None = Field(
-        None, description="What the staff call the pet, if anything."
-    )
+    nickname: str | None = Field(None, description="What the staff call the pet, if anything.")
     status: Status6 | None = Status6.AVAILABLE
     weightKg: float | None = Field(None, examples=[12.5], gt=0.0)
     microchipId: str | None = Field(None, pattern="^[0-9]{15}$")
@@ -586,9 +515,7 @@ class UpdateOwnerPet(BaseModel):
     shelterId: UUID | None = None
     category: UpdateOwnerCategory | None = None
     tags: list[str] | None = None
-    parent: UpdateOwnerPet | None = Field(
-        None, description="The pet's mother or father, if also known to the shelter."
-    )
+    parent: UpdateOwnerPet | None = Field(None, description="The pet's mother or father, if also known to the shelter.")
     owner: UpdateOwnerOwner | None = None
 
 
@@ -604,9 +531,7 @@ class UpdateOwnerPetModel(BaseModel):
     id: int = Field(..., examples=[42])
     name: str = Field(..., examples=["Rex"], max_length=64)
     species: Species
-    nickname: str | None = Field(
-        None, description="What the staff call the pet, if anything."
-    )
+    nickname: str | None = Field(None, description="What the staff call the pet, if anything.")
     status: Status6 | None = Status6.AVAILABLE
     weightKg: float | None = Field(None, examples=[12.5], gt=0.0)
     microchipId: str | None = Field(None, pattern="^[0-9]{15}$")
