@@ -529,6 +529,48 @@ def _progress(message: str) -> None:
 
 
 @cli.command()
+@click.argument("old_spec")
+@click.argument("new_spec")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Config file applied to both specs: compare the tools a server would really expose.",
+)
+@click.option("--json", "as_json", is_flag=True, help='Print {"summary": {...}, "changes": [...]} as JSON.')
+def diff(old_spec: str, new_spec: str, config_path: str | None, as_json: bool) -> None:
+    """Tool-level changes from OLD_SPEC to NEW_SPEC: tools added, removed or renamed; arguments added, removed,
+    renamed, newly required, retyped or with enum values removed; annotations, outputs and descriptions.
+
+    Exits 1 when a change is breaking (a client written for the old tools can fail), 0 otherwise, 2 when a
+    spec or the config cannot be read. A config that fits OLD_SPEC but names what NEW_SPEC no longer has is
+    itself a breaking change (exit 1).
+    """
+    from converter.config import load_config  # noqa: PLC0415
+    from converter.errors import ConfigError  # noqa: PLC0415
+    from converter.pipeline import build_toolset  # noqa: PLC0415
+    from converter.tooldiff import diff_toolsets, render_json, render_text  # noqa: PLC0415
+
+    config = load_config(config_path) if config_path else None
+    gc.disable()
+    old = build_toolset(old_spec, config=config)
+    try:
+        new = build_toolset(new_spec, config=config)
+    except ConfigError as err:
+        if as_json:
+            report = {"summary": {"changes": 1, "breaking": 1}, "config_error": str(err), "changes": []}
+            click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        else:
+            click.echo(f"BREAKING  the config no longer fits {new_spec}: {err}")
+        sys.exit(EXIT_DRIFT)
+    changes = diff_toolsets(old, new)
+    click.echo(json.dumps(render_json(changes), ensure_ascii=False, indent=2) if as_json else render_text(changes))
+    if any(change.breaking for change in changes):
+        sys.exit(EXIT_DRIFT)
+
+
+@cli.command()
 @click.argument("spec")
 @click.option(
     "-o",

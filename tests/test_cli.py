@@ -195,3 +195,21 @@ def test_inspect_flags_poisoned_text_the_model_would_be_shown() -> None:
     )
     # The zero-width space hid "ignore" from a naive filter; the cleaned text the model reads is flagged.
     assert "tool create_note, inputSchema/properties/text/description: instruction-override:" in result.stderr
+
+
+def test_diff_flags_breaking_changes_with_exit_1_and_none_with_exit_0() -> None:
+    v1, v2 = "fixtures/diff/petstore-v1.yaml", "fixtures/diff/petstore-v2.yaml"
+    breaking = run("diff", v1, v2)
+    assert breaking.returncode == 1, breaking.stderr
+    assert "  BREAKING  tool renamed from list_pets (same operation: GET /pets)" in breaking.stdout
+    assert breaking.stdout.rstrip().endswith("10 changes, 6 breaking")
+    as_json = json.loads(run("diff", v1, v2, "--json").stdout)
+    assert as_json["summary"] == {"changes": 10, "breaking": 6}
+    same = run("diff", v1, v1)
+    assert (same.returncode, same.stdout.strip()) == (0, "0 changes, 0 breaking")
+    # A config that fits the old spec but not the new one is itself a breaking change.
+    unfit = run("diff", v1, v2, "--config", "fixtures/configs/pets.yaml")
+    assert unfit.returncode == 1
+    assert unfit.stdout.startswith("BREAKING  the config no longer fits fixtures/diff/petstore-v2.yaml:")
+    missing = run("diff", v1, "fixtures/diff/nope.yaml")
+    assert missing.returncode == 2 and "no such file" in missing.stderr
