@@ -3,7 +3,6 @@ text reduced to characters that mean nothing in Python, TOML, YAML, Markdown or 
 
 from __future__ import annotations
 
-import json
 import keyword
 import math
 import re
@@ -15,11 +14,24 @@ __all__ = ["package_name", "plain_text", "py_literal", "py_str", "py_str_block",
 _NOT_IDENT = re.compile(r"[^a-z0-9]+")
 _PLAIN = re.compile(r"[^A-Za-z0-9 .,:;()'_+-]+")
 _VERSION = re.compile(r"^\d+(\.\d+){0,3}$")
+_UNSAFE = re.compile(r'[^\x20-\x7e]|["\\]')
+_SHORT_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if (short := _SHORT_ESCAPES.get(char)) is not None:
+        return short
+    code = ord(char)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def py_str(text: str) -> str:
-    """A Python string literal of `text` (JSON's escaping with `ensure_ascii` is valid Python and ASCII-only)."""
-    return json.dumps(text, ensure_ascii=True)
+    """A double-quoted, ASCII-only Python string literal equal to `text`: printable ASCII as is, everything else
+    escaped (`\\n`, `\\u2028`, `\\U0001f600`; not JSON's surrogate pairs, which Python reads as two lone
+    surrogates that no UTF-8 encoder accepts)."""
+    return '"' + _UNSAFE.sub(_escape, text) + '"'
 
 
 def py_str_block(text: str, *, indent: int = 4, width: int = 88) -> str:
@@ -38,8 +50,9 @@ def py_str_block(text: str, *, indent: int = 4, width: int = 88) -> str:
 
 
 def toml_str(text: str) -> str:
-    """A TOML basic string of `text` (JSON's ASCII escapes are valid TOML too)."""
-    return json.dumps(text, ensure_ascii=True)
+    """A TOML basic string of `text`, ASCII-only (the escapes `py_str` writes are TOML's too; a lone surrogate,
+    which TOML cannot hold, becomes U+FFFD)."""
+    return py_str(_SURROGATE.sub("\ufffd", text))
 
 
 def py_literal(value: Any, indent: int = 0) -> str:

@@ -9,6 +9,7 @@ descriptions as escaped `Field(description=…)` strings), or reduced by `litera
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from importlib import resources
@@ -68,9 +69,9 @@ def runtime_sources() -> dict[str, str]:
 
 
 def _fill(template: str, values: dict[str, str]) -> str:
-    for key, value in values.items():
-        template = template.replace(f"__{key}__", value)
-    return template
+    # One pass: a value is never searched for placeholders (a title may spell `__REGISTRY_NAME__`).
+    placeholder = re.compile("__(" + "|".join(re.escape(key) for key in values) + ")__")
+    return placeholder.sub(lambda match: values[match.group(1)], template)
 
 
 def _auth_py(toolset: ToolSet, env_prefix: str) -> str:
@@ -141,7 +142,9 @@ def _pyproject(dist: str, package: str, version: str, title: str, email: bool) -
         'ignore = ["PLR0911", "PLR0912", "PLR0913", "PLR0915", "PLR0917", "PLR2004"]\n\n'
         "[tool.ruff.lint.per-file-ignores]\n"
         '"tests/**" = ["PLC0415"]\n'
-        '"*/models.py" = ["E501", "UP006", "UP035"]  # as datamodel-code-generator writes it\n\n'
+        # As datamodel-code-generator writes them: spec text on long lines, `Field as Field_aliased` imported on a
+        # line of its own (when a property is named `Field`), `Dict[str, X]` for the type of extra properties.
+        '"*/models.py" = ["E501", "I001", "UP006", "UP035"]  # as datamodel-code-generator writes it\n\n'
         '[tool.mypy]\nstrict = true\npython_version = "3.11"\n'
     )
 

@@ -1,6 +1,6 @@
 """Check a deployment by hand: connect, list the tools, call one.
 
-    python test_client.py                                   spawn `python -m github_triage_mcp --mock` over stdio
+    python test_client.py                                   spawn `python -m PACKAGE --mock` over stdio
     python test_client.py http://127.0.0.1:8000/mcp         a running server over streamable HTTP
     python test_client.py URL TOOL '{"arg": "value"}'       call TOOL with these arguments
 """
@@ -14,9 +14,12 @@ from typing import Any
 
 from mcp import Client, StdioServerParameters
 
+PACKAGE = "github_triage_mcp"
+"""The server's package (`python -m PACKAGE` runs it)."""
+
 
 async def check(target: str | None, tool: str | None, arguments: dict[str, Any]) -> int:
-    server: Any = target or StdioServerParameters(command=sys.executable, args=["-m", "github_triage_mcp", "--mock"])
+    server: Any = target or StdioServerParameters(command=sys.executable, args=["-m", PACKAGE, "--mock"])
     async with Client(server) as client:
         listing = await client.list_tools()
         print(f"{len(listing.tools)} tools: {', '.join(t.name for t in listing.tools)}")
