@@ -50,7 +50,7 @@ class ListIssuesArguments(BaseModel):
     mentioned: str | None = Field(None, description="A user that's mentioned in the issue.")
     issue_field_values: str | None = Field(
         None,
-        description="A comma-separated list of issue field filters in field_slug:value format. Only issues matching all specified field values are returned. Requires issue fields to be enabled for the repository. …",
+        description="A comma-separated list of issue field filters in field_slug:value format. Only issues matching all specified field values are returned. Requires issue fields to be enabled for the repository. \u2026",
     )
     labels: str | None = Field(None, description="A list of comma separated label names. Example: bug,ui,@high")
     sort: Sort | None = Field(Sort.CREATED, description="What to sort results by.")
@@ -212,7 +212,7 @@ class UpdateIssueArguments(BaseModel):
     )
     assignees: list[str | Assignees] | None = Field(
         None,
-        description="Usernames to assign to this issue. Pass one or more user logins to replace the set of assignees on this issue. Send an empty array (`[]`) to clear all assignees from the issue. Only users with push access can set assignees for new issues. …",
+        description="Usernames to assign to this issue. Pass one or more user logins to replace the set of assignees on this issue. Send an empty array (`[]`) to clear all assignees from the issue. Only users with push access can set assignees for new issues. \u2026",
     )
     issue_field_values: list[IssueFieldValue1] | None = Field(
         None,
@@ -521,7 +521,7 @@ class SearchIssuesArguments(BaseModel):
     )
     search_type: SearchType | None = Field(
         None,
-        description="The type of search to perform on issues. When not specified, the default is lexical search.\n\nsemantic — performs a pure semantic (vector) search using embedding-based understanding. hybrid — combines semantic search with lexical search for best results. …",
+        description="The type of search to perform on issues. When not specified, the default is lexical search.\n\nsemantic \u2014 performs a pure semantic (vector) search using embedding-based understanding. hybrid \u2014 combines semantic search with lexical search for best results. \u2026",
     )
 
 
