@@ -109,6 +109,13 @@ def parse_text(text: str, *, display: str, is_json: bool | None = None) -> Any:
         LoadError: the text is not valid JSON/YAML, nests too deep, or expands too much.
     """
     location = Location(display)
+    data = _parse(text, location, is_json)
+    if _SURROGATE_ESCAPE.search(text):  # rare: only then walk the data
+        _refuse_lone_surrogates(data, location)
+    return data
+
+
+def _parse(text: str, location: Location, is_json: bool | None) -> Any:
     if is_json is not False and (is_json or text.lstrip().startswith(("{", "["))):
         try:
             return json.loads(text)
@@ -119,6 +126,31 @@ def parse_text(text: str, *, display: str, is_json: bool | None = None) -> Any:
         except RecursionError as err:
             raise LoadError(location, "invalid JSON: nested too deeply") from err
     return _parse_yaml(text, location)
+
+
+# `\ud800`-style escapes are the only way text read as UTF-8 can hold a surrogate; a lone one is not a
+# character, and nothing can print or send it.
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u[dD][89a-fA-F]|U0000[dD][89a-fA-F])")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_LONE = "a lone surrogate escape (such as \\ud800), which is not a character"
+
+
+def _refuse_lone_surrogates(data: Any, location: Location) -> None:
+    stack: list[tuple[Any, Location]] = [(data, location)]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, str):
+            if _LONE_SURROGATE.search(node):
+                raise LoadError(where, f"text holds {_LONE}")
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(key, str) and _LONE_SURROGATE.search(key):
+                    raise LoadError(
+                        where, "a key holds a lone surrogate escape (e.g. \\ud800), which is not a character"
+                    )
+                stack.append((value, where.child(str(key))))
+        elif isinstance(node, list):
+            stack.extend((item, where.child(index)) for index, item in enumerate(node))
 
 
 MAX_YAML_DEPTH = 1000

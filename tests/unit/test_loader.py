@@ -310,3 +310,12 @@ def test_load_document_refuses_a_gzip_bomb_and_corrupt_gzip(tmp_path: Path, monk
     corrupt.write_bytes(b"\x1f\x8b" + b"not gzip")
     with pytest.raises(LoadError, match=r"corrupt.json.gz: invalid gzip data"):
         load_document(str(corrupt))
+
+
+def test_a_lone_surrogate_escape_is_refused_with_its_location_but_a_pair_is_a_character() -> None:
+    lone = '{"info": {"title": "ok", "x": ["a\\ud800b"]}}'
+    with pytest.raises(LoadError, match=r"^spec.json#/info/x/0: text holds a lone surrogate escape"):
+        parse_text(lone, display="spec.json")
+    assert parse_text('{"t": "\\ud83d\\ude00"}', display="spec.json") == {"t": "\U0001f600"}
+    with pytest.raises(LoadError, match=r"^spec.yaml: invalid YAML at line 1, column 7: found invalid Unicode"):
+        parse_text('t: "\\udc00"\n', display="spec.yaml")  # libyaml refuses it itself
