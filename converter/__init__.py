@@ -1,6 +1,7 @@
 """oa2mcp: turn an OpenAPI document into MCP tools, a live MCP server, or generated server source."""
 
 from converter.errors import (
+    ConfigError,
     ConverterError,
     Diagnostic,
     LoadError,
@@ -14,6 +15,7 @@ from converter.errors import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "ConfigError",
     "ConverterError",
     "Diagnostic",
     "LoadError",

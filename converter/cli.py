@@ -58,6 +58,8 @@ def cli() -> None:
       oa2mcp validate fixtures/petstore-3.0.yaml                         full check against the specification
       oa2mcp lint fixtures/poisoned.yaml                                 text that reads as instructions to a model
       oa2mcp init fixtures/petstore-3.0.yaml -o oa2mcp.yaml              a config to choose and rename tools
+      oa2mcp generate fixtures/petstore-3.0.yaml -o server               standalone server source
+      oa2mcp diff old.yaml new.yaml                                      tool-level changes, breaking ones flagged
 
     Credentials for the upstream: --auth NAME=VALUE or the env var OA2MCP_AUTH_<NAME>.
     """
@@ -139,8 +141,7 @@ def _with_lint(toolset: ToolSet, source: str) -> ToolSet:
 @cli.command()
 @click.argument("spec")
 @_overlay
-@_remote_refs
-def lint(spec: str, overlays: tuple[str, ...], allow_remote_refs: bool) -> None:
+def lint(spec: str, overlays: tuple[str, ...]) -> None:
     """Check SPEC's text for what reads as instructions to a model (tool poisoning, prompt injection).
 
     Every description, summary and title in the document is checked — for phrases that address the model
@@ -150,17 +151,13 @@ def lint(spec: str, overlays: tuple[str, ...], allow_remote_refs: bool) -> None:
     Exits 1 when there is a finding, 0 when there is none, 2 when SPEC cannot be read.
     """
     from converter.lint import lint_document  # noqa: PLC0415
-    from converter.loader import load_document  # noqa: PLC0415
+    from converter.pipeline import load_overlaid  # noqa: PLC0415
 
     gc.disable()
-    document = load_document(spec)
+    document, notes = load_overlaid(spec, overlays)
+    for note in notes:
+        click.echo(str(note), err=True)
     data = document.data
-    for overlay_path in overlays:
-        from converter.overlay import apply_overlay  # noqa: PLC0415
-
-        overlay = load_document(overlay_path)
-        if isinstance(data, dict):
-            data, _ = apply_overlay(data, overlay.data, overlay_uri=overlay.display)
     if not isinstance(data, dict):
         raise ConverterError(None, f"{spec}: not an OpenAPI document (expected a mapping at the top)")
     findings = lint_document(data, uri=document.display)
@@ -203,13 +200,12 @@ def render_diagnostics(toolset: ToolSet, *, verbose: bool) -> None:
 
 
 def _pairs(values: tuple[str, ...], *, option: str, sep: str = "=") -> dict[str, str]:
-    result = {}
-    for value in values:
-        name, found, rest = value.partition(sep)
-        if not found or not name.strip():
-            raise click.BadParameter(f"expected NAME{sep}VALUE, got {value.split(sep)[0]!r}…", param_hint=option)
-        result[name.strip()] = rest.strip() if sep == ":" else rest
-    return result
+    from converter.runtime.app import split_pairs  # noqa: PLC0415
+
+    try:
+        return split_pairs(values, option=option, sep=sep)
+    except ValueError as err:
+        raise click.UsageError(str(err)) from err
 
 
 def _upstream_options(func: Any) -> Any:
@@ -514,10 +510,13 @@ def generate(
             sys.exit(EXIT_DRIFT)
         click.echo(f"{output}: up to date ({len(files)} files)", err=True)
         return
-    written, deleted = write_tree(files, target)
+    try:
+        written, deleted = write_tree(files, target)
+    except OSError as err:
+        raise ConverterError(None, f"{output}: cannot write the project: {err.strerror or err}") from err
     click.echo(
         f"{output}: {len(files)} files ({written} written, {deleted} removed) for {len(toolset.tools):,} tools. "
-        f"Next: pip install {output} && pytest {output}/tests",
+        f"Next: pip install './{output}[test]' && pytest {output}/tests",
         err=True,
     )
 
@@ -612,7 +611,7 @@ def init(spec: str, output: str, force: bool, overlays: tuple[str, ...], allow_r
         with open(output, "w", encoding="utf-8") as handle:
             handle.write(text)
     except OSError as err:
-        raise click.FileError(output, hint=err.strerror) from err
+        raise ConverterError(None, f"{output}: cannot write: {err.strerror or err}") from err
     click.echo(f"wrote {output}: {len(toolset.tools):,} operations. Next: oa2mcp inspect --config {output}", err=True)
 
 

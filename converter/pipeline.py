@@ -16,19 +16,17 @@ from converter.parser import parse_api
 from converter.selector import Budgets, select_tools
 from converter.tools import ToolSet, estimate_tokens
 
-__all__ = ["build_selection", "build_served", "build_toolset", "load_api"]
+__all__ = ["build_selection", "build_served", "build_toolset", "load_api", "load_overlaid"]
 
 
-def load_api(
-    source: str, *, allow_remote_refs: bool = False, overlays: Sequence[str] = ()
-) -> tuple[ApiModel, list[Diagnostic]]:
-    """Load a spec from a path or URL, apply the overlays in order, and parse it.
+def load_overlaid(source: str, overlays: Sequence[str] = ()) -> tuple[LoadedDocument, list[Diagnostic]]:
+    """Load a spec from a path or URL and apply the overlays in order.
 
     Returns:
-        The API, and the overlays' diagnostics (targets that matched nothing, …).
+        The document, and the overlays' diagnostics (targets that matched nothing, …).
 
     Raises:
-        ConverterError: the spec or an overlay cannot be loaded, applied, parsed or resolved.
+        ConverterError: the spec or an overlay cannot be loaded or applied.
     """
     document = load_document(source)
     notes: list[Diagnostic] = []
@@ -41,6 +39,18 @@ def load_api(
         data, diagnostics = apply_overlay(document.data, overlay.data, overlay_uri=overlay.display)
         document = LoadedDocument(data, document.uri, document.display)
         notes.extend(diagnostics)
+    return document, notes
+
+
+def load_api(
+    source: str, *, allow_remote_refs: bool = False, overlays: Sequence[str] = ()
+) -> tuple[ApiModel, list[Diagnostic]]:
+    """`load_overlaid`, then parse.
+
+    Raises:
+        ConverterError: the spec or an overlay cannot be loaded, applied, parsed or resolved.
+    """
+    document, notes = load_overlaid(source, overlays)
     return parse_api(document, allow_remote_refs=allow_remote_refs), notes
 
 

@@ -200,7 +200,15 @@ def select_operations(
             continue
         if config.exclude is not None and _matches(config.exclude, op):
             continue
-        keep, from_spec = _extension_override(op, limit=config.description_max_chars or DESCRIPTION_LIMIT)
+        try:
+            keep, from_spec = _extension_override(op, limit=config.description_max_chars or DESCRIPTION_LIMIT)
+        except ConfigError as err:
+            if given:
+                raise
+            # Without a config, an `x-mcp` that is not ours (another vendor's extension of the same name) must
+            # not stop the whole spec: it is reported and ignored.
+            diagnostics.append(Diagnostic(Severity.WARNING, err.location or op.location, f"{err.message}; ignored"))
+            keep, from_spec = True, None
         if not keep and not named:
             continue
         if op.deprecated and config.deprecated is DeprecatedPolicy.EXCLUDE and not named:

@@ -1,16 +1,17 @@
 """`oa2mcp init`: a starter config listing every operation under its tag, so curating is editing, not typing.
 
-Spec text (operationIds, tags, paths) is untrusted: names are written as JSON strings (valid YAML
-double-quoted scalars), and text in comments has every control character removed so nothing can end the
-comment line and add settings of its own.
+Spec text (operationIds, tags, paths) is untrusted: names are written as ASCII-escaped double-quoted
+strings (`codegen.literals.py_str`: valid YAML, even outside the BMP, where JSON writes surrogate pairs),
+and text in comments has every control character removed so nothing can end the comment line and add
+settings of its own.
 """
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from collections import defaultdict
 
+from converter.codegen.literals import py_str
 from converter.config import DEFAULT_MAX_TOKENS, DEFAULT_MAX_TOOLS
 from converter.tools import Tool, ToolSet, estimate_tokens
 
@@ -55,13 +56,13 @@ def starter_config(toolset: ToolSet, *, spec: str) -> str:
             f" {DEFAULT_MAX_TOOLS} tools and ~{DEFAULT_MAX_TOKENS:,} tokens)."
         ),
         "# Check the result with `oa2mcp inspect --config FILE`; every key is described in the README.",
-        f"spec: {json.dumps(spec)}",
+        f"spec: {py_str(spec)}",
         "# base_url: https://api.example.com   # else the spec's servers; --base-url overrides both",
         "include:",
         "  operations:",
     ]
     prefix = "    - " if small else "    # - "
-    width = min(48, max((len(json.dumps(_key(tool))) for tool in toolset.tools), default=0))
+    width = min(48, max((len(py_str(_key(tool))) for tool in toolset.tools), default=0))
     for tag, tools in groups.items():
         tag_tokens = sum(sizes[tool.name] for tool in tools)
         count = f"{len(tools)} operation{'s' if len(tools) != 1 else ''}"
@@ -69,7 +70,7 @@ def starter_config(toolset: ToolSet, *, spec: str) -> str:
         for tool in tools:
             where = _comment_text(f"{tool.binding.method} {tool.binding.path}", limit=80)
             lines.append(
-                f"{prefix}{json.dumps(_key(tool)):<{width}}  # {where} -> {_comment_text(tool.name, 64)}"
+                f"{prefix}{py_str(_key(tool)):<{width}}  # {where} -> {_comment_text(tool.name, 64)}"
                 f" ~{sizes[tool.name]:,} tokens"
             )
     lines += [

@@ -19,17 +19,44 @@ from .call import CallOptions, ToolCaller
 from .response import DEFAULT_MAX_RESPONSE_BYTES
 from .table import relink_table
 
-__all__ = ["run", "runtime_parser"]
+__all__ = ["run", "runtime_parser", "split_pairs"]
 
 
-def _pairs(values: Sequence[str], *, option: str, sep: str = "=") -> dict[str, str]:
+def split_pairs(values: Sequence[str], *, option: str, sep: str = "=") -> dict[str, str]:
+    """`NAME=VALUE` (or `Name: value`) options as a mapping.
+
+    Raises:
+        ValueError: one has no separator or no name; the message never shows the value (it may be a secret,
+            as in `--auth` or an `Authorization` header).
+    """
     result = {}
-    for value in values:
+    for index, value in enumerate(values, start=1):
         name, found, rest = value.partition(sep)
         if not found or not name.strip():
-            raise ValueError(f"{option}: expected NAME{sep}VALUE, got {value.split(sep)[0]!r}…")
+            raise ValueError(f"{option} (occurrence {index}): expected NAME{sep}VALUE (the value is not shown)")
         result[name.strip()] = rest.strip() if sep == ":" else rest
     return result
+
+
+def _port(text: str) -> int:
+    port = int(text)
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port (0-65535; 0 picks a free one)")
+    return port
+
+
+def _positive(text: str) -> float:
+    value = float(text)
+    if not value >= 0.1:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"{text} is too small (at least 0.1)")
+    return value
+
+
+def _at_least_one(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is too small (at least 1)")
+    return value
 
 
 def runtime_parser(program: str, description: str) -> argparse.ArgumentParser:
@@ -39,7 +66,7 @@ def runtime_parser(program: str, description: str) -> argparse.ArgumentParser:
         "--transport", choices=["stdio", "http"], default="stdio", help="stdio (default) or streamable HTTP at /mcp"
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (http; default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8000, help="port to listen on (http; default 8000; 0: any)")
+    parser.add_argument("--port", type=_port, default=8000, help="port to listen on (http; default 8000; 0: any)")
     parser.add_argument("--stateless", action="store_true", help="no MCP sessions (http), for load balancing")
     parser.add_argument("--base-url", help="upstream base URL; overrides the spec's servers")
     parser.add_argument(
@@ -55,10 +82,10 @@ def runtime_parser(program: str, description: str) -> argparse.ArgumentParser:
     parser.add_argument(
         "--header", action="append", default=[], metavar="'NAME: VALUE'", help="a header sent with every request"
     )
-    parser.add_argument("--timeout", type=float, default=30.0, help="seconds to connect and to answer (default 30)")
+    parser.add_argument("--timeout", type=_positive, default=30.0, help="seconds to connect and to answer (default 30)")
     parser.add_argument(
         "--max-response-bytes",
-        type=int,
+        type=_at_least_one,
         default=DEFAULT_MAX_RESPONSE_BYTES,
         help=f"longer responses are truncated, with a note (default {DEFAULT_MAX_RESPONSE_BYTES:,})",
     )
@@ -98,13 +125,13 @@ def run(
         options = CallOptions(
             mock=args.mock,
             base_url=args.base_url,
-            server_vars=_pairs(args.server_var, option="--server-var"),
-            headers=_pairs(args.header, option="--header", sep=":"),
+            server_vars=split_pairs(args.server_var, option="--server-var"),
+            headers=split_pairs(args.header, option="--header", sep=":"),
             timeout=args.timeout,
             max_response_bytes=args.max_response_bytes,
         )
         credentials = load_credentials(
-            data["security"], flags=_pairs(args.auth, option="--auth"), environ=_environ(os.environ, env_prefix)
+            data["security"], flags=split_pairs(args.auth, option="--auth"), environ=_environ(os.environ, env_prefix)
         )
     except (ValueError, AuthError) as err:
         print(f"{program}: {err}", file=sys.stderr)

@@ -100,7 +100,12 @@ async def serve_http(
     app = http_app(server, host=host, stateless=stateless, tool_count=tool_count)
     config = uvicorn.Config(app, log_level="warning", lifespan="on")
     # Bind first, so that `--port 0` reports the port it really got.
-    sock = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
+    try:
+        sock = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
+    except OSError as err:  # port taken, address not local, no permission: one line, not a traceback
+        print(f"{program}: cannot listen on {host}:{port}: {err.strerror or err}", file=sys.stderr, flush=True)
+        await caller.aclose()
+        raise SystemExit(2) from err
     # asyncio sets TCP_NODELAY on accepted connections only when the listener says IPPROTO_TCP, which
     # create_server() leaves at 0; without it every response waits ~40 ms for the client's delayed ACK.
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)

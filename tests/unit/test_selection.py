@@ -429,7 +429,17 @@ def test_the_config_description_wins_over_x_mcp() -> None:
     ],
 )
 def test_a_malformed_x_mcp_is_a_located_error(value: Any, where: str, message: str) -> None:
-    assert error(None, with_extension("getPet", value)) == f"api.json#/paths/~1pets~1{{id}}/get/x-mcp{where}: {message}"
+    # Under a config, the spec's curation must be right; without one, see the test below.
+    assert error({}, with_extension("getPet", value)) == f"api.json#/paths/~1pets~1{{id}}/get/x-mcp{where}: {message}"
+
+
+def test_without_a_config_a_foreign_x_mcp_is_a_warning_and_ignored() -> None:
+    # Another vendor's `x-mcp` must not stop the whole spec.
+    selected, diagnostics = select(None, with_extension("getPet", {"enabled": True}))
+    assert "getPet" in [item.operation.operation_id for item in selected]
+    assert [str(d) for d in diagnostics] == [
+        "warning: api.json#/paths/~1pets~1{id}/get/x-mcp/enabled: unknown key 'enabled'; ignored"
+    ]
 
 
 def test_a_malformed_x_mcp_on_an_unselected_operation_is_not_checked() -> None:
