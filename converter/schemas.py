@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -347,6 +348,11 @@ class SchemaStore:
             elif keyword == "example":
                 if "examples" not in node:
                     out["examples"] = [value]
+            elif keyword == "pattern" and mode is Mode.OUTPUT and not _python_compiles(value):
+                # Clients check results against the outputSchema with their own engine (the Python SDK: `re`);
+                # a pattern it cannot compile (ECMA `\p{L}`, as in many AWS specs) fails every call. Inputs keep
+                # it: our own argument check rewrites or skips what `re` cannot read.
+                continue
             elif keyword in ("description", "title") and mode is Mode.INPUT:
                 # Spec text a model reads (inputSchemas are shown to it; outputSchemas are for the client to
                 # check results with): cleaned like every description (markup, hidden characters), bounded.
@@ -404,6 +410,19 @@ def _convert_type(value: Any) -> str | list[str] | None:
 
 
 _TEXT_LIMITS = {"description": 300, "title": 100}
+
+
+@functools.lru_cache(maxsize=1024)
+def _python_compiles(pattern: object) -> bool:
+    if not isinstance(pattern, str):
+        return False
+    try:
+        re.compile(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return False
+    return True
+
+
 _ANNOTATIONS = ("title", "description", "default", "examples", "deprecated", "readOnly", "writeOnly")
 
 

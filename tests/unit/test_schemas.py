@@ -669,3 +669,12 @@ def test_ref_to_and_ref_name_round_trip() -> None:
 )
 def test_is_object_schema(schema: dict[str, Any], expected: bool) -> None:
     assert is_object_schema(schema) is expected
+
+
+def test_output_schemas_drop_patterns_python_cannot_compile_and_inputs_keep_them(tmp_path: Path) -> None:
+    # The Python SDK client checks results with `re`: an ECMA-only pattern would fail every successful call.
+    node = {"type": "string", "pattern": r"^\p{L}+$"}
+    assert convert_one(tmp_path, node, mode=Mode.OUTPUT) == {"type": "string"}
+    assert convert_one(tmp_path, node, mode=Mode.INPUT) == node
+    plain = {"type": "string", "pattern": "^[A-Z]+$"}
+    assert convert_one(tmp_path, plain, mode=Mode.OUTPUT) == plain
