@@ -105,7 +105,9 @@ _CELL_ELEMENTS = frozenset({"td", "th"})
 _HIDDEN_ELEMENTS = frozenset({"script", "style"})
 _VOID_ELEMENTS = frozenset({"br", "col", "hr", "img", "wbr"})
 # Markup a browser would not show, so neither should the model: a common way to hide instructions.
-_HIDDEN_STYLE_RE = re.compile(r"display:none|visibility:hidden|font-size:0(?![.1-9])")
+_HIDDEN_STYLE_RE = re.compile(
+    r"display:none|visibility:hidden|font-size:0(?:\.0*)?(?![.0-9])|opacity:0(?:\.0*)?(?![.0-9])"
+)
 _PARAGRAPH_ELEMENTS = frozenset({"blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "p", "pre", "table"})
 _SPECIAL_ELEMENTS = frozenset({"br", "code", "li"})
 _KNOWN_ELEMENTS = (
@@ -129,9 +131,11 @@ _INVISIBLE_RE = re.compile(
     "\u200b-\u200f"  # zero-width space/joiners, LRM, RLM
     "\u202a-\u202e"  # bidi embeddings and overrides
     "\u115f\u1160\u3164\uffa0"  # Hangul fillers: blank but not whitespace
-    "\u180e"  # Mongolian vowel separator
-    "\u2060-\u2064"  # word joiner, invisible operators
-    "\u2066-\u2069"  # bidi isolates
+    "\u17b4\u17b5"  # Khmer inherent vowels: draw nothing
+    "\u180b-\u180f"  # Mongolian free variation selectors and vowel separator
+    "\u2060-\u206f"  # word joiner, invisible operators, bidi isolates, deprecated format characters
+    "\ufff9-\ufffb"  # interlinear annotation controls
+    "\U0001d173-\U0001d17a"  # musical formatting controls
     "\ufe00-\ufe0f"  # variation selectors: can smuggle hidden bytes after any visible character
     "\ufeff"  # BOM / zero-width no-break space
     "\U000e0000-\U000e007f"  # Unicode tag characters

@@ -161,7 +161,17 @@ def test_html_to_text_hidden_attribute_hides_the_element_and_its_content() -> No
 
 
 @pytest.mark.parametrize(
-    "style", ["display:none", "display: none !important", "visibility:hidden", "font-size: 0", "font-size:0px"]
+    "style",
+    [
+        "display:none",
+        "display: none !important",
+        "visibility:hidden",
+        "font-size: 0",
+        "font-size:0px",
+        "font-size: 0.0em",
+        "opacity:0",
+        "opacity: 0.00",
+    ],
 )
 def test_html_to_text_elements_hidden_by_style_are_removed(style: str) -> None:
     assert (
@@ -871,3 +881,12 @@ def test_tool_title_is_truncated() -> None:
 
 def test_tool_title_empty_summary_returns_empty() -> None:
     assert tool_title(summary="") == ""
+
+
+def test_clean_text_removes_the_invisible_characters_lint_flags() -> None:
+    from converter.lint_rules import INVISIBLE_RE
+
+    invisible = "\u17b4\u17b5\u180b\u180f\u2065\u206f\ufff9\ufffb\U0001d173\U0001d17a"
+    assert all(INVISIBLE_RE.fullmatch(ch) for ch in invisible)  # the same set lint reports
+    assert clean_text(f"ig{invisible}nore") == "ignore"
+    assert clean_text('a <span style="opacity: 0.5">half</span> b') == "a half b"  # visible, kept
