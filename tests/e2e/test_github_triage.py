@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import subprocess
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import parse_qs
 
-import anyio
 import pytest
 from mcp import Client, StdioServerParameters
 
 from tests.conftest import FIXTURES, ROOT
+from tests.e2e.servers import http_mcp_server
 from tests.e2e.upstream import Upstream
 
 pytestmark = pytest.mark.anyio
@@ -52,28 +50,9 @@ async def stdio_client(upstream: Upstream) -> AsyncIterator[Client]:
 
 @asynccontextmanager
 async def http_client(upstream: Upstream) -> AsyncIterator[Client]:
-    proc = subprocess.Popen(
-        [sys.executable, *serve_args(upstream, "--transport", "http", "--port", "0")],
-        cwd=ROOT,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stderr is not None
-        url = None
-        with anyio.fail_after(60):
-            while url is None:
-                line = await anyio.to_thread.run_sync(proc.stderr.readline)
-                assert line, "the server exited before listening"
-                match = re.search(r"at (http://\S+/mcp)", line)
-                url = match.group(1) if match else None
-        async with Client(url) as client:
-            yield client
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        if proc.stderr:
-            proc.stderr.close()
+    cmd = [sys.executable, *serve_args(upstream, "--transport", "http", "--port", "0")]
+    async with http_mcp_server(cmd, env=dict(os.environ), cwd=ROOT) as url, Client(url) as client:
+        yield client
 
 
 async def test_serve_lists_exactly_the_configured_tools_and_sends_hidden_arguments(upstream: Upstream) -> None:

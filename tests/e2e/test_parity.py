@@ -7,20 +7,19 @@ from __future__ import annotations
 import base64
 import os
 import re
-import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-import anyio
 import pytest
 from mcp import Client, StdioServerParameters
 
 from converter.codegen.project import ProjectOptions, generate_project
 from converter.pipeline import build_toolset
 from tests.conftest import FIXTURES, ROOT
+from tests.e2e.servers import http_mcp_server
 from tests.e2e.test_serve import ENV
 from tests.e2e.upstream import Received, Upstream
 
@@ -78,23 +77,8 @@ async def connect(kind: str, transport: str, upstream: Upstream, generated: Path
             yield client
         return
     cmd, env = command(kind, upstream, generated, "--transport", "http", "--port", "0")
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
-    try:
-        assert proc.stderr is not None
-        url = None
-        with anyio.fail_after(30):
-            while url is None:
-                line = await anyio.to_thread.run_sync(proc.stderr.readline)
-                assert line, "the server exited before listening"
-                match = re.search(r"at (http://\S+/mcp)", line)
-                url = match.group(1) if match else None
-        async with Client(url) as client:
-            yield client
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        if proc.stderr:
-            proc.stderr.close()
+    async with http_mcp_server(cmd, env=env, cwd=ROOT) as url, Client(url) as client:
+        yield client
 
 
 def comparable(request: Received) -> tuple[Any, ...]:

@@ -6,8 +6,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import re
-import subprocess
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,6 +17,7 @@ import pytest
 from mcp import Client, StdioServerParameters
 
 from tests.conftest import FIXTURES, ROOT
+from tests.e2e.servers import http_mcp_server
 from tests.e2e.upstream import Upstream
 
 pytestmark = pytest.mark.anyio
@@ -48,25 +47,9 @@ async def stdio_client(upstream: Upstream, *extra: str) -> AsyncIterator[Client]
 @asynccontextmanager
 async def http_server(upstream: Upstream, *extra: str) -> AsyncIterator[str]:
     """`oa2mcp serve --transport http --port 0` in a subprocess; yields its MCP URL."""
-    proc = subprocess.Popen(
-        [sys.executable, *serve_args(upstream, "--transport", "http", "--port", "0", *extra)],
-        cwd=ROOT,
-        env={**os.environ, **ENV},
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stderr is not None
-        with anyio.fail_after(30):
-            line = await anyio.to_thread.run_sync(proc.stderr.readline)
-        match = re.search(r"at (http://\S+/mcp)", line)
-        assert match, line
-        yield match.group(1)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        if proc.stderr:
-            proc.stderr.close()
+    cmd = [sys.executable, *serve_args(upstream, "--transport", "http", "--port", "0", *extra)]
+    async with http_mcp_server(cmd, env={**os.environ, **ENV}, cwd=ROOT) as url:
+        yield url
 
 
 @asynccontextmanager
