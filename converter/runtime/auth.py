@@ -109,7 +109,7 @@ class Authenticator:
         schemes: Mapping[str, Mapping[str, Any]],
         credentials: Mapping[str, str],
         *,
-        client: httpx.AsyncClient,
+        client: httpx.AsyncClient | Callable[[], httpx.AsyncClient],
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """Hold the schemes and credentials; nothing is fetched until a request needs it.
@@ -117,7 +117,8 @@ class Authenticator:
         Args:
             schemes: Security schemes by name, as `converter.tools.security_scheme_to_json` writes them.
             credentials: Credential by scheme name, as `load_credentials` returns them.
-            client: The client used for OAuth2 token requests.
+            client: The client used for OAuth2 token requests, or a function returning it (called at the first
+                token request: making a client costs ~20 ms of TLS set-up, which a start need not pay).
             clock: Monotonic seconds, injectable for tests.
         """
         self._schemes = dict(schemes)
@@ -256,7 +257,8 @@ class Authenticator:
         auth = httpx.BasicAuth(quote(client_id, safe=""), quote(client_secret, safe=""))
         started = self._clock()
         try:
-            response = await self._client.post(token_url, data=data, auth=auth, headers={"Accept": "application/json"})
+            client = self._client if isinstance(self._client, httpx.AsyncClient) else self._client()
+            response = await client.post(token_url, data=data, auth=auth, headers={"Accept": "application/json"})
         except httpx.HTTPError as err:
             message = f"could not reach the token endpoint for '{name}' ({token_url}): {type(err).__name__}: {err}"
             raise AuthError(redact(message, self.secrets)) from err

@@ -68,8 +68,8 @@ class ToolCaller:
         self._output_validators = {
             name: compile_validator(tool["outputSchema"]) for name, tool in tools.items() if tool.get("outputSchema")
         }
-        self._auth_client = self._new_client()
-        self.auth = Authenticator(security_schemes, credentials, client=self._auth_client)
+        # Made at first use: each costs ~20 ms of TLS set-up (the CA bundle), which a start need not pay.
+        self.auth = Authenticator(security_schemes, credentials, client=lambda: self._client(""))
 
     def _new_client(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(
@@ -80,6 +80,7 @@ class ToolCaller:
         )
 
     def _client(self, base_url: str) -> httpx.AsyncClient:
+        """The pooled client for `base_url` ("" for OAuth2 token requests), made at first use."""
         client = self._clients.get(base_url)
         if client is None:
             client = self._clients[base_url] = self._new_client()
@@ -87,7 +88,7 @@ class ToolCaller:
 
     async def aclose(self) -> None:
         """Close every connection pool."""
-        for client in [*self._clients.values(), self._auth_client]:
+        for client in self._clients.values():
             await client.aclose()
 
     def _output_ok(self, name: str) -> Any:
