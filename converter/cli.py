@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -200,7 +201,7 @@ def render_diagnostics(toolset: ToolSet, *, verbose: bool) -> None:
 
 
 def _pairs(values: tuple[str, ...], *, option: str, sep: str = "=") -> dict[str, str]:
-    from converter.runtime.app import split_pairs  # noqa: PLC0415
+    from converter.runtime.options import split_pairs  # noqa: PLC0415
 
     try:
         return split_pairs(values, option=option, sep=sep)
@@ -208,62 +209,48 @@ def _pairs(values: tuple[str, ...], *, option: str, sep: str = "=") -> dict[str,
         raise click.UsageError(str(err)) from err
 
 
-def _upstream_options(func: Any) -> Any:
-    """The options `serve` and `call` share: where the upstream is and how to reach it."""
-    options = [
-        click.option("--base-url", help="Upstream base URL; overrides the config's base_url and the spec's servers."),
-        click.option(
-            "--server-var",
-            "server_vars",
-            multiple=True,
-            metavar="NAME=VALUE",
-            help="Value for a {variable} of the spec's server URL (default: the spec's default).",
-        ),
-        click.option(
-            "--auth",
-            "auth",
-            multiple=True,
-            metavar="NAME=VALUE",
-            help="Credential for the security scheme NAME (basic: user:password; oauth2: client_id:client_secret). "
-            "Prefer the env var OA2MCP_AUTH_<NAME>: a command line is visible to other users.",
-        ),
-        click.option(
-            "--header", "headers", multiple=True, metavar="'NAME: VALUE'", help="A header sent with every request."
-        ),
-        click.option(
-            "--timeout",
-            type=click.FloatRange(min=0.1),
-            default=30.0,
-            show_default=True,
-            help="Seconds to wait for the upstream to connect and to answer.",
-        ),
-        click.option(
-            "--max-response-bytes",
-            type=click.IntRange(min=1),
-            default=1_000_000,
-            show_default=True,
-            help="Longer upstream responses are truncated, with a note.",
-        ),
-        click.option(
-            "--mock",
-            is_flag=True,
-            help="No upstream: validate and build each request, then answer from the spec's examples "
-            "or a value made from the response schema (the request is shown in the result's _meta).",
-        ),
-        _remote_refs,
-        _config,
-        _overlay,
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+def _click_option(option: Any) -> Any:
+    """A click option from an entry of the runtime's option table (`converter.runtime.options`)."""
+    kwargs: dict[str, Any] = {"help": option.help}
+    if option.kind == "flag":
+        return click.option(option.flag, option.dest, is_flag=True, **kwargs)
+    if option.metavar:
+        kwargs["metavar"] = option.metavar
+    if option.multiple:
+        return click.option(option.flag, option.dest, multiple=True, **kwargs)
+    if option.kind == "choice":
+        kwargs["type"] = click.Choice(list(option.choices))
+    elif option.kind == "int":
+        kwargs["type"] = click.IntRange(
+            None if option.minimum is None else int(option.minimum),
+            None if option.maximum is None else int(option.maximum),
+        )
+    elif option.kind == "float":
+        kwargs["type"] = click.FloatRange(option.minimum, option.maximum)
+    elif option.kind == "path":
+        kwargs["type"] = click.Path(dir_okay=False)
+    if option.default is not None:
+        kwargs.update(default=option.default, show_default=True)
+    return click.option(option.flag, option.dest, **kwargs)
+
+
+def _runtime_options(*scopes: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """The runtime's options of `scopes` (`upstream`: serve and call; `server`: serve), then the build options."""
+    from converter.runtime.options import options_for  # noqa: PLC0415
+
+    def decorate(func: Callable[..., None]) -> Callable[..., None]:
+        options = [_click_option(option) for option in options_for(scopes)]  # type: ignore[arg-type]
+        for option in reversed([*options, _remote_refs, _config, _overlay]):
+            func = option(func)
+        return func
+
+    return decorate
 
 
 def _make_caller(spec: str | None, kwargs: dict[str, Any], *, use_cache: bool = False) -> tuple[Any, Any]:
     """Load SPEC (through the tool cache when asked) and prepare the runtime that calls its tools."""
     from converter.pipeline import build_served  # noqa: PLC0415
-    from converter.runtime.auth import AuthError, load_credentials  # noqa: PLC0415
-    from converter.runtime.call import CallOptions, ToolCaller  # noqa: PLC0415
+    from converter.runtime.app import StartError, make_caller  # noqa: PLC0415
     from converter.served import default_cache_dir  # noqa: PLC0415
 
     source, config = _inputs(spec, kwargs["config_path"])
@@ -276,51 +263,24 @@ def _make_caller(spec: str | None, kwargs: dict[str, Any], *, use_cache: bool = 
         config_path=kwargs["config_path"],
         overlays=kwargs["overlays"],
     )
-    options = CallOptions(
-        mock=kwargs["mock"],
-        base_url=kwargs["base_url"] or (config.base_url if config is not None else None),
-        server_vars=_pairs(kwargs["server_vars"], option="--server-var"),
-        headers=_pairs(kwargs["headers"], option="--header", sep=":"),
-        timeout=kwargs["timeout"],
-        max_response_bytes=kwargs["max_response_bytes"],
-    )
+    if not kwargs["base_url"] and config is not None:
+        kwargs = {**kwargs, "base_url": config.base_url}
     try:
-        credentials = load_credentials(
-            served.security, flags=_pairs(kwargs["auth"], option="--auth"), environ=os.environ
-        )
-    except AuthError as err:
+        caller = make_caller(served.table, served.security, kwargs, environ=os.environ)
+    except StartError as err:
         raise click.UsageError(str(err)) from err
-    caller = ToolCaller(served.table, security_schemes=served.security, credentials=credentials, options=options)
     return served, caller
 
 
 @cli.command()
 @click.argument("spec", required=False)
 @click.option(
-    "--transport",
-    type=click.Choice(["stdio", "http"]),
-    default="stdio",
-    show_default=True,
-    help="stdio for a local client; http serves streamable HTTP at /mcp.",
-)
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (http).")
-@click.option(
-    "--port",
-    type=click.IntRange(0, 65535),
-    default=8000,
-    show_default=True,
-    help="Port to listen on (http); 0 picks a free one.",
-)
-@click.option("--stateless", is_flag=True, help="No MCP sessions (http): for load-balanced or multi-worker setups.")
-@click.option(
     "--no-cache",
     is_flag=True,
     help="Build the tools afresh instead of reusing the cache (OA2MCP_CACHE_DIR, default ~/.cache/oa2mcp).",
 )
-@_upstream_options
-def serve(
-    spec: str | None, transport: str, host: str, port: int, stateless: bool, no_cache: bool, **kwargs: Any
-) -> None:
+@_runtime_options("server", "upstream")
+def serve(spec: str | None, no_cache: bool, **kwargs: Any) -> None:
     """Serve SPEC's operations as MCP tools, forwarding each call to the upstream API.
 
     \b
@@ -332,32 +292,22 @@ def serve(
 
     Logs go to stderr; on stdio, stdout carries the MCP protocol only.
     """
-    import anyio  # noqa: PLC0415
-
-    from converter.runtime.server import build_server, serve_http, serve_stdio  # noqa: PLC0415
+    from converter.runtime.app import serve as run_server  # noqa: PLC0415
 
     _configure_logging()
     gc.disable()  # building the tools makes millions of acyclic objects: collecting them meanwhile only costs time
     served, caller = _make_caller(spec, kwargs, use_cache=not no_cache)
     for warning in served.warnings:
         logging.getLogger("oa2mcp").warning("%s", warning)
-    server = build_server(
+    run_server(
         name=served.name,
         version=served.version or __version__,
         instructions=served.instructions,
         listing=served.listing,
         caller=caller,
+        values=kwargs,
+        program="oa2mcp",
     )
-    gc.enable()
-    gc.freeze()  # and keep the long-lived tool table out of every later collection
-    if transport == "stdio":
-        anyio.run(serve_stdio, server, caller)
-    else:
-        anyio.run(
-            lambda: serve_http(
-                server, caller, host=host, port=port, stateless=stateless, tool_count=len(served.listing)
-            )
-        )
 
 
 @cli.command()
@@ -371,7 +321,7 @@ def serve(
     metavar="NAME=VALUE",
     help="One argument (repeatable); VALUE is read as JSON when it parses, else as a string.",
 )
-@_upstream_options
+@_runtime_options("upstream")
 def call(spec: str, tool: str | None, args_json: str | None, arg_pairs: tuple[str, ...], **kwargs: Any) -> None:
     """Call one TOOL of SPEC through the same runtime as `serve`, and print what the model would see.
 

@@ -213,3 +213,20 @@ def test_diff_flags_breaking_changes_with_exit_1_and_none_with_exit_0() -> None:
     assert unfit.stdout.startswith("BREAKING  the config no longer fits fixtures/diff/petstore-v2.yaml:")
     missing = run("diff", v1, "fixtures/diff/nope.yaml")
     assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def test_serve_call_and_generated_servers_take_the_runtime_options_of_one_table() -> None:
+    from converter.runtime.app import runtime_parser
+    from converter.runtime.options import OPTIONS
+
+    generated = {flag for action in runtime_parser("x", "y")._actions for flag in action.option_strings}
+    serve_help, call_help = run("serve", "--help").stdout, run("call", "--help").stdout
+    for option in OPTIONS:
+        assert option.flag in generated
+        assert option.flag in serve_help
+        assert (option.flag in call_help) == (option.scope == "upstream"), option.flag
+    # Same ranges on both sides: an out-of-range port is refused by each, with exit 2.
+    assert run("serve", "fixtures/petstore-3.0.yaml", "--port", "70000").returncode == 2
+    with pytest.raises(SystemExit) as exit_info:
+        runtime_parser("x", "y").parse_args(["--port", "70000"])
+    assert exit_info.value.code == 2

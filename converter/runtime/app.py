@@ -1,7 +1,8 @@
-"""A generated server's command line: the runtime options of `oa2mcp serve`, then serve the tool table.
+"""Start a server from a tool table and option values: shared by `oa2mcp serve`/`call` and generated servers.
 
-`oa2mcp serve` has its own (click) command line with the build options on top; these runtime options carry
-the same names and meanings (a test in oa2mcp compares the two).
+`oa2mcp` parses its command line with click, a generated server with argparse (`run`); both read the same
+option table (`options.py`) into a mapping of values and hand it here, so what the options mean cannot
+drift either.
 """
 
 from __future__ import annotations
@@ -16,82 +17,20 @@ from typing import Any
 
 from .auth import AuthError, load_credentials
 from .call import CallOptions, ToolCaller
-from .response import DEFAULT_MAX_RESPONSE_BYTES
+from .options import add_to_parser, options_for, split_pairs
 from .table import relink_table
 
-__all__ = ["run", "runtime_parser", "split_pairs"]
+__all__ = ["StartError", "make_caller", "run", "runtime_parser", "serve", "split_pairs"]
 
 
-def split_pairs(values: Sequence[str], *, option: str, sep: str = "=") -> dict[str, str]:
-    """`NAME=VALUE` (or `Name: value`) options as a mapping.
-
-    Raises:
-        ValueError: one has no separator or no name; the message never shows the value (it may be a secret,
-            as in `--auth` or an `Authorization` header).
-    """
-    result = {}
-    for index, value in enumerate(values, start=1):
-        name, found, rest = value.partition(sep)
-        if not found or not name.strip():
-            raise ValueError(f"{option} (occurrence {index}): expected NAME{sep}VALUE (the value is not shown)")
-        result[name.strip()] = rest.strip() if sep == ":" else rest
-    return result
-
-
-def _port(text: str) -> int:
-    port = int(text)
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"{port} is not a port (0-65535; 0 picks a free one)")
-    return port
-
-
-def _positive(text: str) -> float:
-    value = float(text)
-    if not value >= 0.1:  # also refuses nan
-        raise argparse.ArgumentTypeError(f"{text} is too small (at least 0.1)")
-    return value
-
-
-def _at_least_one(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is too small (at least 1)")
-    return value
+class StartError(Exception):
+    """Options or credentials that cannot work: one line for the user, exit status 2; never shows a secret."""
 
 
 def runtime_parser(program: str, description: str) -> argparse.ArgumentParser:
     """The runtime options of `oa2mcp serve`, as an argparse parser."""
     parser = argparse.ArgumentParser(prog=program, description=description)
-    parser.add_argument(
-        "--transport", choices=["stdio", "http"], default="stdio", help="stdio (default) or streamable HTTP at /mcp"
-    )
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (http; default 127.0.0.1)")
-    parser.add_argument("--port", type=_port, default=8000, help="port to listen on (http; default 8000; 0: any)")
-    parser.add_argument("--stateless", action="store_true", help="no MCP sessions (http), for load balancing")
-    parser.add_argument("--base-url", help="upstream base URL; overrides the spec's servers")
-    parser.add_argument(
-        "--server-var", action="append", default=[], metavar="NAME=VALUE", help="value for a server URL {variable}"
-    )
-    parser.add_argument(
-        "--auth",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="credential for the security scheme NAME (prefer the env var OA2MCP_AUTH_<NAME>)",
-    )
-    parser.add_argument(
-        "--header", action="append", default=[], metavar="'NAME: VALUE'", help="a header sent with every request"
-    )
-    parser.add_argument("--timeout", type=_positive, default=30.0, help="seconds to connect and to answer (default 30)")
-    parser.add_argument(
-        "--max-response-bytes",
-        type=_at_least_one,
-        default=DEFAULT_MAX_RESPONSE_BYTES,
-        help=f"longer responses are truncated, with a note (default {DEFAULT_MAX_RESPONSE_BYTES:,})",
-    )
-    parser.add_argument(
-        "--mock", action="store_true", help="no upstream: answer from the spec's examples or response schemas"
-    )
+    add_to_parser(parser, options_for(("server", "upstream")))
     return parser
 
 
@@ -106,58 +45,101 @@ def _environ(environ: Mapping[str, str], prefix: str | None) -> dict[str, str]:
     return merged
 
 
-def run(
-    data: Mapping[str, Any], *, argv: Sequence[str] | None = None, program: str, env_prefix: str | None = None
-) -> int:
-    """Parse the command line and serve `data` (a tool table as `oa2mcp generate` writes it) until the client
-    leaves or the process is interrupted. Returns the exit status (2: bad options or credentials)."""
+def make_caller(
+    table: Mapping[str, Mapping[str, Any]],
+    security: Mapping[str, Mapping[str, Any]],
+    values: Mapping[str, Any],
+    *,
+    environ: Mapping[str, str],
+    env_prefix: str | None = None,
+) -> ToolCaller:
+    """The runtime that calls `table`'s tools, configured by the `upstream` option values.
+
+    Raises:
+        StartError: a malformed `--server-var`/`--header`/`--auth`, or a credential for no declared scheme.
+    """
+    try:
+        options = CallOptions(
+            mock=values["mock"],
+            base_url=values["base_url"],
+            server_vars=split_pairs(values["server_vars"], option="--server-var"),
+            headers=split_pairs(values["headers"], option="--header", sep=":"),
+            timeout=values["timeout"],
+            max_response_bytes=values["max_response_bytes"],
+        )
+        credentials = load_credentials(
+            security, flags=split_pairs(values["auth"], option="--auth"), environ=_environ(environ, env_prefix)
+        )
+    except (ValueError, AuthError) as err:
+        raise StartError(str(err)) from err
+    return ToolCaller(table, security_schemes=security, credentials=credentials, options=options)
+
+
+def serve(
+    *,
+    name: str,
+    version: str,
+    instructions: str,
+    listing: list[dict[str, Any]],
+    caller: ToolCaller,
+    values: Mapping[str, Any],
+    program: str,
+) -> None:
+    """Serve `listing` through `caller` on the transport the `server` option values choose, until the client
+    leaves (stdio) or the process is interrupted (http)."""
     import anyio  # noqa: PLC0415
 
     from .server import build_server, serve_http, serve_stdio  # noqa: PLC0415
 
-    args = runtime_parser(program, f"MCP server for {data['name']}").parse_args(argv)
-    logging.basicConfig(
-        stream=sys.stderr,
-        level=os.environ.get("OA2MCP_LOG_LEVEL", "WARNING").upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    try:
-        options = CallOptions(
-            mock=args.mock,
-            base_url=args.base_url,
-            server_vars=split_pairs(args.server_var, option="--server-var"),
-            headers=split_pairs(args.header, option="--header", sep=":"),
-            timeout=args.timeout,
-            max_response_bytes=args.max_response_bytes,
-        )
-        credentials = load_credentials(
-            data["security"], flags=split_pairs(args.auth, option="--auth"), environ=_environ(os.environ, env_prefix)
-        )
-    except (ValueError, AuthError) as err:
-        print(f"{program}: {err}", file=sys.stderr)
-        return 2
-    table = relink_table(data["listing"], data["table"])
-    caller = ToolCaller(table, security_schemes=data["security"], credentials=credentials, options=options)
-    server = build_server(
-        name=data["name"],
-        version=data["version"],
-        instructions=data["instructions"],
-        listing=data["listing"],
-        caller=caller,
-    )
-    gc.freeze()  # the tool table lives as long as the process: keep it out of every collection
-    if args.transport == "stdio":
+    server = build_server(name=name, version=version, instructions=instructions, listing=listing, caller=caller)
+    gc.enable()
+    gc.freeze()  # the tool table lives as long as the process: keep it out of every later collection
+    if values["transport"] == "stdio":
         anyio.run(serve_stdio, server, caller)
     else:
         anyio.run(
             lambda: serve_http(
                 server,
                 caller,
-                host=args.host,
-                port=args.port,
-                stateless=args.stateless,
-                tool_count=len(data["listing"]),
+                host=values["host"],
+                port=values["port"],
+                stateless=values["stateless"],
+                tool_count=len(listing),
                 program=program,
             )
         )
+
+
+def run(
+    data: Mapping[str, Any], *, argv: Sequence[str] | None = None, program: str, env_prefix: str | None = None
+) -> int:
+    """Parse the command line and serve `data` (a tool table as `oa2mcp generate` writes it) until the client
+    leaves or the process is interrupted. Returns the exit status (2: bad options or credentials)."""
+    args = runtime_parser(program, f"MCP server for {data['name']}").parse_args(argv)
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=os.environ.get("OA2MCP_LOG_LEVEL", "WARNING").upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    values = vars(args)
+    try:
+        caller = make_caller(
+            relink_table(data["listing"], data["table"]),
+            data["security"],
+            values,
+            environ=os.environ,
+            env_prefix=env_prefix,
+        )
+    except StartError as err:
+        print(f"{program}: {err}", file=sys.stderr)
+        return 2
+    serve(
+        name=data["name"],
+        version=data["version"],
+        instructions=data["instructions"],
+        listing=data["listing"],
+        caller=caller,
+        values=values,
+        program=program,
+    )
     return 0

@@ -1,0 +1,183 @@
+"""The runtime's command-line options, declared once: `oa2mcp serve`/`call` (click) and every generated
+server (argparse) build their options from this table, so the two cannot drift.
+
+Each option has a scope: `upstream` options (where the API is, credentials, limits of one call) belong to
+`serve`, `call` and generated servers; `server` options (transport, listening, inbound security, limits,
+observability) to `serve` and generated servers only.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .response import DEFAULT_MAX_RESPONSE_BYTES
+
+__all__ = ["OPTIONS", "Option", "add_to_parser", "split_pairs"]
+
+Kind = Literal["str", "int", "float", "flag", "choice", "path"]
+Scope = Literal["upstream", "server"]
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One command-line option: its flag, the name its value goes by, and how it is read."""
+
+    flag: str
+    dest: str
+    help: str
+    kind: Kind = "str"
+    scope: Scope = "server"
+    default: Any = None
+    multiple: bool = False
+    metavar: str | None = None
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+OPTIONS: tuple[Option, ...] = (
+    # -- where the server listens
+    Option(
+        "--transport",
+        "transport",
+        "stdio for a local client; http serves streamable HTTP at /mcp.",
+        kind="choice",
+        choices=("stdio", "http"),
+        default="stdio",
+    ),
+    Option("--host", "host", "Address to listen on (http).", default="127.0.0.1"),
+    Option(
+        "--port",
+        "port",
+        "Port to listen on (http); 0 picks a free one.",
+        kind="int",
+        default=8000,
+        minimum=0,
+        maximum=65535,
+    ),
+    Option(
+        "--stateless", "stateless", "No MCP sessions (http): for load-balanced or multi-worker setups.", kind="flag"
+    ),
+    # -- the upstream API
+    Option(
+        "--base-url",
+        "base_url",
+        "Upstream base URL; overrides the config's base_url and the spec's servers.",
+        scope="upstream",
+    ),
+    Option(
+        "--server-var",
+        "server_vars",
+        "Value for a {variable} of the spec's server URL (default: the spec's default).",
+        scope="upstream",
+        multiple=True,
+        metavar="NAME=VALUE",
+    ),
+    Option(
+        "--auth",
+        "auth",
+        "Credential for the security scheme NAME (basic: user:password; oauth2: client_id:client_secret). "
+        "Prefer the env var OA2MCP_AUTH_<NAME>: a command line is visible to other users.",
+        scope="upstream",
+        multiple=True,
+        metavar="NAME=VALUE",
+    ),
+    Option(
+        "--header",
+        "headers",
+        "A header sent with every request.",
+        scope="upstream",
+        multiple=True,
+        metavar="'NAME: VALUE'",
+    ),
+    Option(
+        "--timeout",
+        "timeout",
+        "Seconds to wait for the upstream to connect and to answer.",
+        kind="float",
+        scope="upstream",
+        default=30.0,
+        minimum=0.1,
+    ),
+    Option(
+        "--max-response-bytes",
+        "max_response_bytes",
+        "Longer upstream responses are truncated, with a note.",
+        kind="int",
+        scope="upstream",
+        default=DEFAULT_MAX_RESPONSE_BYTES,
+        minimum=1,
+    ),
+    Option(
+        "--mock",
+        "mock",
+        "No upstream: validate and build each request, then answer from the spec's examples or a value made "
+        "from the response schema (the request is shown in the result's _meta).",
+        kind="flag",
+        scope="upstream",
+    ),
+)
+
+
+def options_for(scopes: Sequence[Scope]) -> list[Option]:
+    """The options of the given scopes, in table order."""
+    return [option for option in OPTIONS if option.scope in scopes]
+
+
+def split_pairs(values: Sequence[str], *, option: str, sep: str = "=") -> dict[str, str]:
+    """`NAME=VALUE` (or `Name: value`) options as a mapping.
+
+    Raises:
+        ValueError: one has no separator or no name; the message never shows the value (it may be a secret,
+            as in `--auth` or an `Authorization` header).
+    """
+    result = {}
+    for index, value in enumerate(values, start=1):
+        name, found, rest = value.partition(sep)
+        if not found or not name.strip():
+            raise ValueError(f"{option} (occurrence {index}): expected NAME{sep}VALUE (the value is not shown)")
+        result[name.strip()] = rest.strip() if sep == ":" else rest
+    return result
+
+
+def _ranged(option: Option) -> Any:
+    """An argparse `type` that converts and range-checks, with the message click would give."""
+    convert = int if option.kind == "int" else float
+
+    def check(text: str) -> Any:
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a valid {convert.__name__}") from None
+        if option.minimum is not None and not value >= option.minimum:  # `not >=` also refuses nan
+            raise argparse.ArgumentTypeError(f"{text} is too small (at least {option.minimum:g})")
+        if option.maximum is not None and not value <= option.maximum:
+            raise argparse.ArgumentTypeError(f"{text} is too large (at most {option.maximum:g})")
+        return value
+
+    return check
+
+
+def add_to_parser(parser: argparse.ArgumentParser, options: Sequence[Option]) -> None:
+    """Add `options` to an argparse parser (a generated server's command line)."""
+    for option in options:
+        help_text = option.help
+        if option.default not in (None, False, ()) and option.kind != "flag":
+            help_text += f" (default: {option.default})"
+        kwargs: dict[str, Any] = {"dest": option.dest, "help": help_text}
+        if option.kind == "flag":
+            parser.add_argument(option.flag, action="store_true", **kwargs)
+            continue
+        if option.metavar:
+            kwargs["metavar"] = option.metavar
+        if option.kind == "choice":
+            kwargs["choices"] = list(option.choices)
+        elif option.kind in ("int", "float"):
+            kwargs["type"] = _ranged(option)
+        if option.multiple:
+            parser.add_argument(option.flag, action="append", default=[], **kwargs)
+        else:
+            parser.add_argument(option.flag, default=option.default, **kwargs)
