@@ -97,17 +97,7 @@ def serve(
     if values["transport"] == "stdio":
         anyio.run(serve_stdio, server, caller)
     else:
-        anyio.run(
-            lambda: serve_http(
-                server,
-                caller,
-                host=values["host"],
-                port=values["port"],
-                stateless=values["stateless"],
-                tool_count=len(listing),
-                program=program,
-            )
-        )
+        anyio.run(lambda: serve_http(server, caller, values, tool_count=len(listing), program=program))
 
 
 def run(

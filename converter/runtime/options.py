@@ -119,6 +119,11 @@ OPTIONS: tuple[Option, ...] = (
         kind="flag",
         scope="upstream",
     ),
+    # -- upstream transport: TLS, client certificates, proxies
+    # -- inbound security: authentication, clients, limits, Origin/Host
+    # -- observability: metrics, logs, audit, readiness
+    # -- scale-out: workers, shutdown
+    # -- tools mode and response shaping
 )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import socket
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 import mcp_types as types
@@ -87,15 +88,16 @@ def http_app(server: Server[Any], *, host: str, stateless: bool, tool_count: int
 async def serve_http(
     server: Server[Any],
     caller: ToolCaller,
+    values: Mapping[str, Any],
     *,
-    host: str,
-    port: int,
-    stateless: bool,
     tool_count: int,
     program: str = "oa2mcp",
 ) -> None:
-    """Serve streamable HTTP on host:port until interrupted."""
+    """Serve streamable HTTP as the `server` option values say (`host`, `port`, `stateless`, ...) until
+    interrupted."""
     import uvicorn  # noqa: PLC0415
+
+    host, port, stateless = values["host"], values["port"], values["stateless"]
 
     app = http_app(server, host=host, stateless=stateless, tool_count=tool_count)
     config = uvicorn.Config(app, log_level="warning", lifespan="on")
