@@ -106,6 +106,8 @@ class ToolOverride:
     args: Mapping[str, ArgOverride] = field(default_factory=dict)
     annotations: Mapping[str, bool] = field(default_factory=dict)
     """Field names of `converter.tools.Annotations` (read_only, destructive, …) → value."""
+    response: Mapping[str, Any] = field(default_factory=dict)
+    """`response:` keys for this tool (fields of `converter.response_shape.ResponseSettings`) over the top level's."""
     location: Location = field(default_factory=lambda: Location(""))
 
 
@@ -125,6 +127,8 @@ class Config:
     description_max_chars: int | None = None
     max_tools: int = DEFAULT_MAX_TOOLS
     max_tokens: int = DEFAULT_MAX_TOKENS
+    response: Mapping[str, Any] = field(default_factory=dict)
+    """Top-level `response:` keys (fields of `converter.response_shape.ResponseSettings`)."""
 
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...] | set[str]) -> str:
@@ -258,9 +262,23 @@ def _arg(value: Any, location: Location) -> ArgOverride:
     return override
 
 
+def _response(value: Any, location: Location) -> dict[str, Any]:
+    """`response:`: shape (bool), max_items (positive int or null: never cut), drop_links (bool), fields (bool)."""
+    data = _mapping(value, location)
+    _check_keys(data, ("shape", "max_items", "drop_links", "fields"), location)
+    settings: dict[str, Any] = {}
+    for key in ("shape", "drop_links", "fields"):
+        if key in data:
+            settings[key] = _bool(data[key], location.child(key))
+    if "max_items" in data:
+        raw = data["max_items"]
+        settings["max_items"] = None if raw is None else _positive_int(raw, location.child("max_items"))
+    return settings
+
+
 def _tool(key: str, value: Any, location: Location) -> ToolOverride:
     data = _mapping(value, location)
-    _check_keys(data, ("name", "title", "description", "args", "annotations"), location)
+    _check_keys(data, ("name", "title", "description", "args", "annotations", "response"), location)
     args = {
         str(arg): _arg(spec, location.child("args", str(arg)))
         for arg, spec in _mapping(data.get("args", {}), location.child("args")).items()
@@ -278,11 +296,23 @@ def _tool(key: str, value: Any, location: Location) -> ToolOverride:
         description=_string(data["description"], location.child("description")) if "description" in data else None,
         args=args,
         annotations=annotations,
+        response=_response(data.get("response", {}), location.child("response")),
         location=location,
     )
 
 
-_TOP_KEYS = ("spec", "base_url", "include", "exclude", "read_only", "deprecated", "tools", "descriptions", "budget")
+_TOP_KEYS = (
+    "spec",
+    "base_url",
+    "include",
+    "exclude",
+    "read_only",
+    "deprecated",
+    "tools",
+    "descriptions",
+    "budget",
+    "response",
+)
 
 
 def parse_config(data: Any, *, location: Location) -> Config:
@@ -320,6 +350,7 @@ def parse_config(data: Any, *, location: Location) -> Config:
         else None,
         max_tools=_positive_int(budget.get("max_tools", DEFAULT_MAX_TOOLS), location.child("budget", "max_tools")),
         max_tokens=_positive_int(budget.get("max_tokens", DEFAULT_MAX_TOKENS), location.child("budget", "max_tokens")),
+        response=_response(top.get("response", {}), location.child("response")),
     )
 
 

@@ -25,7 +25,7 @@ from converter.tools import ToolSet, binding_to_json
 
 logger = logging.getLogger("oa2mcp.cache")
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 
 _SHARED_WITH_LISTING = frozenset({"inputSchema", "outputSchema"})
 
@@ -162,6 +162,8 @@ def tool_table(toolset: ToolSet) -> dict[str, dict[str, Any]]:
         }
         if tool.mock is not None:
             entry["mock"] = tool.mock.to_json()
+        if tool.response is not None:
+            entry["response"] = dict(tool.response)
         table[tool.name] = entry
     return table
 

@@ -66,6 +66,7 @@ def make_caller(
             headers=split_pairs(values["headers"], option="--header", sep=":"),
             timeout=values["timeout"],
             max_response_bytes=values["max_response_bytes"],
+            max_response_chars=values["max_response_chars"],
         )
         credentials = load_credentials(
             security, flags=split_pairs(values["auth"], option="--auth"), environ=_environ(environ, env_prefix)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .response import DEFAULT_MAX_RESPONSE_BYTES
+from .shaping import DEFAULT_MAX_RESPONSE_CHARS
 
 __all__ = ["OPTIONS", "Option", "add_to_parser", "split_pairs"]
 
@@ -124,6 +125,15 @@ OPTIONS: tuple[Option, ...] = (
     # -- observability: metrics, logs, audit, readiness
     # -- scale-out: workers, shutdown
     # -- tools mode and response shaping
+    Option(
+        "--max-response-chars",
+        "max_response_chars",
+        "Characters of a JSON result's text a model is shown at most (shaped tools); longer text is cut, with a note.",
+        kind="int",
+        scope="upstream",
+        default=DEFAULT_MAX_RESPONSE_CHARS,
+        minimum=100,
+    ),
 )
 
 

@@ -49,6 +49,26 @@ class Upstream:
         return self.received[-1]
 
 
+def noisy_pets(base: str) -> list[dict[str, Any]]:
+    """40 pets the way hypermedia APIs answer: nulls, empty lists, URL templates, links into the API itself,
+    HAL `_links`, and one link a person would follow (another host)."""
+    return [
+        {
+            "id": number,
+            "name": f"Pet {number}",
+            "species": "dog",
+            "nickname": None,
+            "tags": [],
+            "owner": {},
+            "photo_url": f"{base}/v1/pets/{number}/photo",
+            "events_url": f"{base}/v1/pets/{number}/events{{/kind}}",
+            "adopt_url": f"https://shelter.example.org/adopt/{number}",
+            "_links": {"self": {"href": f"{base}/v1/pets/{number}"}},
+        }
+        for number in range(1, 41)
+    ]
+
+
 def _app(upstream: Upstream) -> Starlette:
     async def handle(request: Request) -> Response:
         body = await request.body()
@@ -91,6 +111,8 @@ def _app(upstream: Upstream) -> Starlette:
             return Response(status_code=204)
         if request.method == "HEAD":
             return Response(status_code=200)
+        if tail == "/pets" and request.method == "GET" and request.query_params.get("limit") == "40":
+            return JSONResponse(noisy_pets(str(request.base_url).rstrip("/")))
         if tail == "/pets" and request.method == "GET":
             return JSONResponse([PET])
         if request.method == "POST":
