@@ -42,6 +42,8 @@ class CallOptions:
     """Seconds all retries of one call may take together, waits included."""
     mock: bool = False
     """Answer from the operation's examples/schema instead of calling the upstream (no credentials needed)."""
+    max_concurrency: int | None = None
+    """Upstream requests in flight at once over all calls (None: no cap); the others wait their turn."""
 
 
 class ToolCaller:
@@ -70,6 +72,7 @@ class ToolCaller:
         }
         # Made at first use: each costs ~20 ms of TLS set-up (the CA bundle), which a start need not pay.
         self.auth = Authenticator(security_schemes, credentials, client=lambda: self._client(""))
+        self._slots = anyio.Semaphore(options.max_concurrency) if options.max_concurrency else None
 
     def _new_client(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(
@@ -97,8 +100,14 @@ class ToolCaller:
             return None
         return lambda value: not any(True for _ in validator.iter_errors(value))
 
-    async def call(self, name: str, arguments: Mapping[str, Any] | None) -> types.CallToolResult:
+    async def call(
+        self, name: str, arguments: Mapping[str, Any] | None, *, headers: Mapping[str, str] | None = None
+    ) -> types.CallToolResult:
         """Call tool `name`; every failure becomes an `is_error` result the model can read.
+
+        `headers` are the caller's own (`forward_headers`): sent last, so they win over `--header` values and the
+        server's credentials; when they are given, an operation whose security the server holds no credential
+        for is sent with them alone (they are taken to be the caller's credential).
 
         Raises:
             KeyError: there is no tool `name` (a protocol error, not a tool error).
@@ -114,10 +123,18 @@ class ToolCaller:
         try:
             base_url = select_base_url(binding, override=self.options.base_url, server_vars=self.options.server_vars)
             request = build_request(binding, arguments, base_url=base_url, headers=self.options.headers)
-            await self.auth.apply(request, binding.get("security"))
+            try:
+                await self.auth.apply(request, binding.get("security"))
+            except AuthError:
+                if not headers:
+                    raise
+            request.headers.update(headers or {})
         except (ArgumentError, AuthError, ValueError) as err:
             return error_result(self._redact(str(err)))
-        return await self._send(name, binding, request, base_url)
+        if self._slots is None:
+            return await self._send(name, binding, request, base_url)
+        async with self._slots:
+            return await self._send(name, binding, request, base_url)
 
     def _mock(self, name: str, tool: Mapping[str, Any], arguments: Mapping[str, Any]) -> types.CallToolResult:
         """The request is still validated and built, then answered without an upstream (and without auth)."""
