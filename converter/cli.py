@@ -289,8 +289,11 @@ def serve(spec: str | None, no_cache: bool, **kwargs: Any) -> None:
       oa2mcp serve api.yaml --transport http --port 8000      streamable HTTP at http://127.0.0.1:8000/mcp
       OA2MCP_AUTH_API_KEY=... oa2mcp serve api.yaml --base-url https://staging.example.com
       oa2mcp serve --config oa2mcp.yaml                       the tools a config selects, from its spec
+      OA2MCP_API_KEYS=... oa2mcp serve api.yaml --transport http --host 0.0.0.0 --allowed-host mcp.example.com
 
-    Logs go to stderr; on stdio, stdout carries the MCP protocol only.
+    Over HTTP off loopback, callers need a key or a JWT (or the server refuses to start; --insecure-no-auth);
+    the config's `clients:` give each its tools and rate limit. Logs go to stderr; on stdio, stdout carries
+    the MCP protocol only.
     """
     from converter.runtime.app import StartError  # noqa: PLC0415
     from converter.runtime.app import serve as run_server  # noqa: PLC0415

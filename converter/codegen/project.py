@@ -162,6 +162,8 @@ def _env_example(toolset: ToolSet, env_prefix: str) -> str:
         lines.append(f"{env_prefix}_AUTH_{env_var_name(name).removeprefix('OA2MCP_AUTH_')}=")
     if len(lines) == 1:
         lines.append("# (this API declares no security schemes)")
+    lines.append("# Keys of the callers of the HTTP server (comma-separated); needed off loopback, as in Docker.")
+    lines.append("OA2MCP_API_KEYS=")
     return "\n".join(lines) + "\n"
 
 
