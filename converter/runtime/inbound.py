@@ -311,7 +311,7 @@ def build_inbound(
         issuer=jwt.issuer if jwt else None,
         allowed_hosts=tuple(_hosts(hosts)),
         allowed_origins=tuple(origins),
-        max_request_bytes=values.get("max_request_bytes") or 4 * 1024 * 1024,
+        max_request_bytes=values["max_request_bytes"],
         warning=warning,
     )
 
