@@ -67,6 +67,7 @@ def make_caller(
             timeout=values["timeout"],
             max_response_bytes=values["max_response_bytes"],
             max_response_chars=values["max_response_chars"],
+            max_concurrency=values.get("max_upstream_concurrency"),
         )
         credentials = load_credentials(
             security, flags=split_pairs(values["auth"], option="--auth"), environ=_environ(environ, env_prefix)
@@ -85,20 +86,48 @@ def serve(
     caller: ToolCaller,
     values: Mapping[str, Any],
     program: str,
+    access: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] = os.environ,
 ) -> None:
     """Serve `listing` through `caller` on the transport the `server` option values choose, until the client
-    leaves (stdio) or the process is interrupted (http)."""
+    leaves (stdio) or the process is interrupted (http). `access` is the config's clients and forwarded
+    headers as plain data (HTTP only: on stdio the one local client sees every tool).
+
+    Raises:
+        StartError: a client's key variable is unset, or `--rate-limit` is not a rate.
+    """
     import anyio  # noqa: PLC0415
 
+    from .access import AccessControl, AccessPolicy  # noqa: PLC0415
+    from .inbound import build_inbound  # noqa: PLC0415
+    from .limits import parse_rate  # noqa: PLC0415
     from .server import build_server, serve_http, serve_stdio  # noqa: PLC0415
 
-    server = build_server(name=name, version=version, instructions=instructions, listing=listing, caller=caller)
+    http = values["transport"] == "http"
+    try:
+        rate = parse_rate(values["rate_limit"]) if values.get("rate_limit") else None
+    except ValueError as err:
+        raise StartError(f"--rate-limit: {err}") from err
+    try:
+        policy = AccessPolicy.from_data(access if http else None, environ=environ)
+    except ValueError as err:
+        raise StartError(str(err)) from err
+    control = AccessControl(policy, listing, default_rate=rate)
+    server = build_server(
+        name=name, version=version, instructions=instructions, listing=listing, caller=caller, access=control
+    )
     gc.enable()
     gc.freeze()  # the tool table lives as long as the process: keep it out of every later collection
-    if values["transport"] == "stdio":
+    if not http:
         anyio.run(serve_stdio, server, caller)
-    else:
-        anyio.run(lambda: serve_http(server, caller, values, tool_count=len(listing), program=program))
+        return
+
+    def make_inbound(port: int) -> Any:
+        return build_inbound(values, policy, environ=environ, host=values["host"], port=port)
+
+    anyio.run(
+        lambda: serve_http(server, caller, values, tool_count=len(listing), program=program, make_inbound=make_inbound)
+    )
 
 
 def run(
@@ -121,16 +150,17 @@ def run(
             environ=os.environ,
             env_prefix=env_prefix,
         )
+        serve(
+            name=data["name"],
+            version=data["version"],
+            instructions=data["instructions"],
+            listing=data["listing"],
+            caller=caller,
+            values=values,
+            program=program,
+            access=data.get("access"),
+        )
     except StartError as err:
         print(f"{program}: {err}", file=sys.stderr)
         return 2
-    serve(
-        name=data["name"],
-        version=data["version"],
-        instructions=data["instructions"],
-        listing=data["listing"],
-        caller=caller,
-        values=values,
-        program=program,
-    )
     return 0

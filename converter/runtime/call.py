@@ -14,7 +14,7 @@ import anyio
 import httpx
 import mcp_types as types
 
-from .auth import Authenticator, AuthError, redact
+from .auth import Authenticator, AuthError, MissingCredential, redact
 from .mock import describe_request, mock_response
 from .request import ArgumentError, build_request, select_base_url
 from .response import DEFAULT_MAX_RESPONSE_BYTES, error_result, response_to_result
@@ -45,6 +45,8 @@ class CallOptions:
     """Seconds all retries of one call may take together, waits included."""
     mock: bool = False
     """Answer from the operation's examples/schema instead of calling the upstream (no credentials needed)."""
+    max_concurrency: int | None = None
+    """Upstream requests in flight at once over all calls (None: no cap); the others wait their turn."""
 
 
 class ToolCaller:
@@ -73,6 +75,7 @@ class ToolCaller:
         }
         # Made at first use: each costs ~20 ms of TLS set-up (the CA bundle), which a start need not pay.
         self.auth = Authenticator(security_schemes, credentials, client=lambda: self._client(""))
+        self._slots = anyio.Semaphore(options.max_concurrency) if options.max_concurrency else None
 
     def _new_client(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(
@@ -100,8 +103,14 @@ class ToolCaller:
             return None
         return lambda value: not any(True for _ in validator.iter_errors(value))
 
-    async def call(self, name: str, arguments: Mapping[str, Any] | None) -> types.CallToolResult:
+    async def call(
+        self, name: str, arguments: Mapping[str, Any] | None, *, headers: Mapping[str, str] | None = None
+    ) -> types.CallToolResult:
         """Call tool `name`; every failure becomes an `is_error` result the model can read.
+
+        `headers` are the caller's own (`forward_headers`): sent last, so they win over `--header` values and the
+        server's credentials; when they are given, an operation whose security the server holds no credential
+        for is sent with them alone (they are taken to be the caller's credential).
 
         Raises:
             KeyError: there is no tool `name` (a protocol error, not a tool error).
@@ -127,10 +136,18 @@ class ToolCaller:
         try:
             base_url = select_base_url(binding, override=self.options.base_url, server_vars=self.options.server_vars)
             request = build_request(binding, arguments, base_url=base_url, headers=self.options.headers)
-            await self.auth.apply(request, binding.get("security"))
+            try:
+                await self.auth.apply(request, binding.get("security"))
+            except MissingCredential:
+                if not headers:  # the caller's forwarded headers are taken to be its credential
+                    raise
+            request.headers.update(headers or {})
         except (ArgumentError, AuthError, ValueError) as err:
             return error_result(self._redact(str(err)))
-        return await self._send(name, tool, request, base_url, shape)
+        if self._slots is None:
+            return await self._send(name, tool, request, base_url, shape)
+        async with self._slots:
+            return await self._send(name, tool, request, base_url, shape)
 
     def _shaping(self, tool: Mapping[str, Any], request: httpx.Request) -> Shaping | None:
         entry = tool.get("response")

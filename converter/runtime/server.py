@@ -6,15 +6,17 @@ from __future__ import annotations
 import logging
 import socket
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import mcp_types as types
 from mcp.server.lowlevel import Server
 from mcp.shared.exceptions import MCPError
 
+from .access import AccessControl
 from .auth import redact
 from .call import ToolCaller
+from .inbound import ApiKeyHeader, Inbound
 
 logger = logging.getLogger("oa2mcp.server")
 
@@ -22,19 +24,29 @@ MAX_INSTRUCTIONS = 2000
 
 
 def build_server(
-    *, name: str, version: str, instructions: str, listing: list[dict[str, Any]], caller: ToolCaller
+    *,
+    name: str,
+    version: str,
+    instructions: str,
+    listing: list[dict[str, Any]],
+    caller: ToolCaller,
+    access: AccessControl | None = None,
 ) -> Server[Any]:
-    """An MCP server listing `listing` (tools/list entries), calling the upstream through `caller`."""
-    tools_result = types.ListToolsResult(tools=[types.Tool.model_validate(entry) for entry in listing])
+    """An MCP server listing `listing` (tools/list entries), calling the upstream through `caller`; `access`
+    says which tools each caller sees and may call, how often, and which of its headers go upstream."""
+    access = access or AccessControl.everyone(listing)
 
     async def list_tools(ctx: Any, params: types.PaginatedRequestParams | None) -> types.ListToolsResult:
-        return tools_result
+        return access.list_tools(ctx.request)
 
     async def call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
         if params.name not in caller.tools:
             raise MCPError(types.INVALID_PARAMS, f"Unknown tool: {params.name}")
+        refused = access.check_call(ctx.request, params.name)
+        if refused is not None:
+            return refused
         try:
-            return await caller.call(params.name, params.arguments)
+            return await caller.call(params.name, params.arguments, headers=access.forwarded_headers(ctx.request))
         except Exception as err:  # the top of a request handler: one failing call never takes the server down
             # One redacted line, no traceback: an exception's text may carry a URL with a key in it.
             logger.error("tool %s failed: %s", params.name, redact(f"{type(err).__name__}: {err}", caller.auth.secrets))
@@ -68,8 +80,8 @@ async def serve_stdio(server: Server[Any], caller: ToolCaller) -> None:
         await caller.aclose()
 
 
-def http_app(server: Server[Any], *, host: str, stateless: bool, tool_count: int) -> Any:
-    """The streamable HTTP app: MCP at `/mcp`, and `GET /healthz`."""
+def http_app(server: Server[Any], *, stateless: bool, tool_count: int, inbound: Inbound) -> Any:
+    """The streamable HTTP app: MCP at `/mcp` behind `inbound`'s checks, and `GET /healthz` (open, for probes)."""
     from starlette.requests import Request  # noqa: PLC0415
     from starlette.responses import JSONResponse  # noqa: PLC0415
     from starlette.routing import Route  # noqa: PLC0415
@@ -77,12 +89,13 @@ def http_app(server: Server[Any], *, host: str, stateless: bool, tool_count: int
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok", "tools": tool_count})
 
-    return server.streamable_http_app(
+    app = server.streamable_http_app(
         streamable_http_path="/mcp",
         stateless_http=stateless,
-        host=host,
         custom_starlette_routes=[Route("/healthz", healthz, methods=["GET"])],
+        **inbound.app_options(),
     )
+    return ApiKeyHeader(app)
 
 
 async def serve_http(
@@ -92,15 +105,14 @@ async def serve_http(
     *,
     tool_count: int,
     program: str = "oa2mcp",
+    make_inbound: Callable[[int], Inbound],
 ) -> None:
     """Serve streamable HTTP as the `server` option values say (`host`, `port`, `stateless`, ...) until
-    interrupted."""
+    interrupted; `make_inbound(port)` gives the inbound security once the port is bound (ValueError: exit 2)."""
     import uvicorn  # noqa: PLC0415
 
     host, port, stateless = values["host"], values["port"], values["stateless"]
 
-    app = http_app(server, host=host, stateless=stateless, tool_count=tool_count)
-    config = uvicorn.Config(app, log_level="warning", lifespan="on")
     # Bind first, so that `--port 0` reports the port it really got.
     try:
         sock = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
@@ -112,6 +124,17 @@ async def serve_http(
     # create_server() leaves at 0; without it every response waits ~40 ms for the client's delayed ACK.
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     bound_host, bound_port = sock.getsockname()[:2]
+    try:
+        inbound = make_inbound(bound_port)
+    except ValueError as err:
+        print(f"{program}: {err}", file=sys.stderr, flush=True)
+        sock.close()
+        await caller.aclose()
+        raise SystemExit(2) from err
+    if inbound.warning:
+        print(f"{program}: {inbound.warning}", file=sys.stderr, flush=True)
+    app = http_app(server, stateless=stateless, tool_count=tool_count, inbound=inbound)
+    config = uvicorn.Config(app, log_level="warning", lifespan="on")
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
     print(f"{program}: serving {tool_count} tools at http://{shown}:{bound_port}/mcp", file=sys.stderr, flush=True)
     try:

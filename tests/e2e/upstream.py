@@ -43,6 +43,9 @@ class Upstream:
     received: list[Received] = field(default_factory=list)
     disconnects: list[str] = field(default_factory=list)
     """Paths of slow requests whose caller went away before the answer."""
+    in_flight: int = 0
+    max_in_flight: int = 0
+    """The most `/pets/996` requests (each held 0.3 s) the upstream was serving at once."""
 
     def last(self) -> Received:
         assert self.received, "the upstream received nothing"
@@ -81,6 +84,11 @@ def _app(upstream: Upstream) -> Starlette:
             return JSONResponse({"code": 404, "message": "no such pet"}, status_code=404)
         if tail.startswith("/pets/500"):
             return Response("<html><body><h1>Internal Server Error</h1></body></html>", 500, media_type="text/html")
+        if tail.startswith("/pets/996"):
+            upstream.in_flight += 1
+            upstream.max_in_flight = max(upstream.max_in_flight, upstream.in_flight)
+            await asyncio.sleep(0.3)
+            upstream.in_flight -= 1
         if tail.startswith("/pets/999"):
             await asyncio.sleep(30)
         if tail.startswith("/pets/998"):  # slow, and notes when the caller goes away
@@ -125,10 +133,18 @@ def _app(upstream: Upstream) -> Starlette:
 @contextmanager
 def run_upstream() -> Iterator[Upstream]:
     """Start the upstream in a thread; stop it on exit."""
+    upstream = Upstream(url="")
+    with run_app(_app(upstream)) as url:
+        upstream.url = url
+        yield upstream
+
+
+@contextmanager
+def run_app(app: Any) -> Iterator[str]:
+    """Serve an ASGI app on 127.0.0.1 (a free port) in a thread; yields its base URL; stops it on exit."""
     sock = socket.create_server(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    upstream = Upstream(url=f"http://127.0.0.1:{port}")
-    server = uvicorn.Server(uvicorn.Config(_app(upstream), log_level="error", lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="error", lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     while not server.started:
@@ -136,7 +152,7 @@ def run_upstream() -> Iterator[Upstream]:
             raise RuntimeError("upstream failed to start")
         threading.Event().wait(0.01)
     try:
-        yield upstream
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)
