@@ -290,6 +290,10 @@ def serve(spec: str | None, no_cache: bool, **kwargs: Any) -> None:
       OA2MCP_AUTH_API_KEY=... oa2mcp serve api.yaml --base-url https://staging.example.com
       oa2mcp serve --config oa2mcp.yaml                       the tools a config selects, from its spec
 
+    Besides the tools: the server instructions (the spec's description and the config's `instructions`), the
+    prompts (the generated `use_api` guide and the config's `prompts`), and the resources openapi://operations
+    (one line per tool) and openapi://schemas/{name} (a schema the tools use, as JSON Schema).
+
     Logs go to stderr; on stdio, stdout carries the MCP protocol only.
     """
     from converter.runtime.app import serve as run_server  # noqa: PLC0415
@@ -304,6 +308,7 @@ def serve(spec: str | None, no_cache: bool, **kwargs: Any) -> None:
         version=served.version or __version__,
         instructions=served.instructions,
         listing=served.listing,
+        catalog=served.catalog,
         caller=caller,
         values=kwargs,
         program="oa2mcp",

@@ -16,6 +16,7 @@ from typing import Any
 
 from converter.errors import ConfigError, Location
 from converter.loader import is_url, load_document
+from converter.tools import Prompt
 
 __all__ = [
     "ANNOTATION_KEYS",
@@ -129,6 +130,9 @@ class Config:
     max_tokens: int = DEFAULT_MAX_TOKENS
     response: Mapping[str, Any] = field(default_factory=dict)
     """Top-level `response:` keys (fields of `converter.response_shape.ResponseSettings`)."""
+    instructions: str | None = None
+    """Added to the spec's description in the server instructions."""
+    prompts: tuple[Prompt, ...] = ()
 
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...] | set[str]) -> str:
@@ -312,6 +316,8 @@ _TOP_KEYS = (
     "descriptions",
     "budget",
     "response",
+    "instructions",
+    "prompts",
 )
 
 
@@ -336,6 +342,9 @@ def parse_config(data: Any, *, location: Location) -> Config:
         str(key): _tool(str(key), value, location.child("tools", str(key)))
         for key, value in _mapping(top.get("tools", {}), location.child("tools")).items()
     }
+    # converter.prompts checks with this module's helpers, so it is imported here, not at the top (a cycle).
+    from converter.prompts import parse_instructions, parse_prompts  # noqa: PLC0415
+
     return Config(
         location=location,
         spec=_string(top["spec"], location.child("spec")) if "spec" in top else None,
@@ -351,6 +360,10 @@ def parse_config(data: Any, *, location: Location) -> Config:
         max_tools=_positive_int(budget.get("max_tools", DEFAULT_MAX_TOOLS), location.child("budget", "max_tools")),
         max_tokens=_positive_int(budget.get("max_tokens", DEFAULT_MAX_TOKENS), location.child("budget", "max_tokens")),
         response=_response(top.get("response", {}), location.child("response")),
+        instructions=parse_instructions(top["instructions"], location.child("instructions"))
+        if "instructions" in top
+        else None,
+        prompts=parse_prompts(top.get("prompts"), location.child("prompts")),
     )
 
 

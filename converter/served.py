@@ -20,6 +20,7 @@ from typing import Any
 
 from converter import __version__
 from converter.errors import Severity
+from converter.resources import catalog_json
 from converter.runtime.table import relink_table
 from converter.tools import ToolSet, binding_to_json
 
@@ -44,6 +45,8 @@ class Served:
     security: dict[str, dict[str, Any]]
     warnings: list[str]
     """Warning diagnostics of the build (e.g. over the tool budget), for `serve` to log at every start."""
+    catalog: dict[str, Any]
+    """Prompts and resources, as `converter.runtime.catalog` serves them."""
 
     def to_json(self) -> dict[str, Any]:
         """As one JSON object; the table's schemas are the listing's, so they are written once."""
@@ -59,6 +62,7 @@ class Served:
             "table": table,
             "security": self.security,
             "warnings": self.warnings,
+            "catalog": self.catalog,
         }
 
     @classmethod
@@ -74,6 +78,7 @@ class Served:
             table=table,
             security=data["security"],
             warnings=data["warnings"],
+            catalog=data["catalog"],
         )
 
 
@@ -178,4 +183,5 @@ def served_from_toolset(toolset: ToolSet) -> Served:
         table=tool_table(toolset),
         security=toolset.security_json(),
         warnings=[str(d) for d in toolset.diagnostics if d.severity is not Severity.INFO],
+        catalog=catalog_json(toolset),
     )

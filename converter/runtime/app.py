@@ -85,14 +85,17 @@ def serve(
     caller: ToolCaller,
     values: Mapping[str, Any],
     program: str,
+    catalog: Mapping[str, Any] | None = None,
 ) -> None:
-    """Serve `listing` through `caller` on the transport the `server` option values choose, until the client
-    leaves (stdio) or the process is interrupted (http)."""
+    """Serve `listing` through `caller` (and the prompts and resources of `catalog`) on the transport the
+    `server` option values choose, until the client leaves (stdio) or the process is interrupted (http)."""
     import anyio  # noqa: PLC0415
 
     from .server import build_server, serve_http, serve_stdio  # noqa: PLC0415
 
-    server = build_server(name=name, version=version, instructions=instructions, listing=listing, caller=caller)
+    server = build_server(
+        name=name, version=version, instructions=instructions, listing=listing, caller=caller, catalog=catalog
+    )
     gc.enable()
     gc.freeze()  # the tool table lives as long as the process: keep it out of every later collection
     if values["transport"] == "stdio":
@@ -132,5 +135,6 @@ def run(
         caller=caller,
         values=values,
         program=program,
+        catalog=data["catalog"],
     )
     return 0

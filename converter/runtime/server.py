@@ -15,6 +15,7 @@ from mcp.shared.exceptions import MCPError
 
 from .auth import redact
 from .call import ToolCaller
+from .catalog import catalog_handlers
 
 logger = logging.getLogger("oa2mcp.server")
 
@@ -22,9 +23,16 @@ MAX_INSTRUCTIONS = 2000
 
 
 def build_server(
-    *, name: str, version: str, instructions: str, listing: list[dict[str, Any]], caller: ToolCaller
+    *,
+    name: str,
+    version: str,
+    instructions: str,
+    listing: list[dict[str, Any]],
+    caller: ToolCaller,
+    catalog: Mapping[str, Any] | None = None,
 ) -> Server[Any]:
-    """An MCP server listing `listing` (tools/list entries), calling the upstream through `caller`."""
+    """An MCP server listing `listing` (tools/list entries), calling the upstream through `caller`, with the
+    prompts and resources of `catalog` (`catalog.py`)."""
     tools_result = types.ListToolsResult(tools=[types.Tool.model_validate(entry) for entry in listing])
 
     async def list_tools(ctx: Any, params: types.PaginatedRequestParams | None) -> types.ListToolsResult:
@@ -54,6 +62,7 @@ def build_server(
         get_tool_input_schema=lambda name: caller.tools[name]["inputSchema"] if name in caller.tools else None,
         on_list_tools=list_tools,
         on_call_tool=call_tool,
+        **(catalog_handlers(catalog) if catalog else {}),
     )
 
 
