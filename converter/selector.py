@@ -111,10 +111,16 @@ def _tool_names(selected: list[Selected]) -> list[str]:
 
 
 def select_tools(
-    api: ApiModel, *, budgets: Budgets | None = None, with_mock: bool = False, config: Config | None = None
+    api: ApiModel,
+    *,
+    budgets: Budgets | None = None,
+    with_mock: bool = False,
+    config: Config | None = None,
+    with_resources: bool = True,
 ) -> ToolSet:
     """Turn the operations a config selects (all, without one) into tools, as the config names and describes
-    them (with `with_mock`, also what `--mock` answers).
+    them (with `with_mock`, also what `--mock` answers; without `with_resources`, no schema resources — they
+    cost ~0.1 s on GitHub's 1,223 operations, and `inspect` shows tools only).
 
     Raises:
         RefError: a schema a selected tool needs cannot be resolved.
@@ -139,7 +145,9 @@ def select_tools(
             settings = response_settings
         tools.append(shape_tool(tool, item.operation, settings))
         diagnostics.extend(notes)
-    schemas, notes = used_schemas([item.operation for item in selected], store=api.schemas)
+    schemas, notes = (
+        used_schemas([item.operation for item in selected], store=api.schemas) if with_resources else ({}, [])
+    )
     toolset = ToolSet(
         name=api.title,
         version=api.version,

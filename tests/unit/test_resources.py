@@ -7,7 +7,7 @@ from typing import Any
 from converter.config import load_config
 from converter.loader import LoadedDocument
 from converter.parser import parse_api
-from converter.pipeline import build_toolset
+from converter.pipeline import build_selection, build_toolset
 from converter.resources import catalog_json, operation_lines
 from converter.selector import select_tools
 from converter.tools import ToolSet
@@ -38,6 +38,12 @@ def test_only_the_schemas_of_the_selected_operations_and_what_they_reach() -> No
 
 def test_every_operation_brings_its_schemas_without_a_config() -> None:
     assert "PhotoInfo" in build_toolset(PETSTORE).schemas
+
+
+def test_inspect_builds_no_schema_resources() -> None:
+    toolset, _ = build_selection(PETSTORE)
+    assert toolset.schemas == {}
+    assert toolset.prompts  # the prompts cost nothing and stay
 
 
 def test_refs_name_other_schema_resources_and_both_read_and_write_only_members_stay() -> None:
