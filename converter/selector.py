@@ -12,9 +12,9 @@ from converter.errors import ConfigError, Diagnostic, Location
 from converter.model import ApiModel, HttpMethod, Operation
 from converter.naming import operation_tool_name, unique_names
 from converter.overrides import apply_override, check_tool_name
-from converter.response_shape import ResponseSettings, shape_tool
 from converter.prompts import server_instructions, server_prompts
 from converter.resources import used_schemas
+from converter.response_shape import ResponseSettings, shape_tool
 from converter.selection import Selected, select_operations
 from converter.tool_schema import build_input, build_mock, build_output
 from converter.tools import Annotations, HttpBinding, Tool, ToolSet
