@@ -87,11 +87,13 @@ def serve(
     values: Mapping[str, Any],
     program: str,
     access: Mapping[str, Any] | None = None,
+    catalog: Mapping[str, Any] | None = None,
     environ: Mapping[str, str] = os.environ,
 ) -> None:
-    """Serve `listing` through `caller` on the transport the `server` option values choose, until the client
-    leaves (stdio) or the process is interrupted (http). `access` is the config's clients and forwarded
-    headers as plain data (HTTP only: on stdio the one local client sees every tool).
+    """Serve `listing` through `caller` (and the prompts and resources of `catalog`) on the transport the
+    `server` option values choose, until the client leaves (stdio) or the process is interrupted (http).
+    `access` is the config's clients and forwarded headers as plain data (HTTP only: on stdio the one local
+    client sees every tool).
 
     Raises:
         StartError: a client's key variable is unset, or `--rate-limit` is not a rate.
@@ -114,7 +116,13 @@ def serve(
         raise StartError(str(err)) from err
     control = AccessControl(policy, listing, default_rate=rate)
     server = build_server(
-        name=name, version=version, instructions=instructions, listing=listing, caller=caller, access=control
+        name=name,
+        version=version,
+        instructions=instructions,
+        listing=listing,
+        caller=caller,
+        access=control,
+        catalog=catalog,
     )
     gc.enable()
     gc.freeze()  # the tool table lives as long as the process: keep it out of every later collection
@@ -159,6 +167,7 @@ def run(
             values=values,
             program=program,
             access=data.get("access"),
+            catalog=data["catalog"],
         )
     except StartError as err:
         print(f"{program}: {err}", file=sys.stderr)
