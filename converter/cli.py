@@ -290,24 +290,35 @@ def serve(spec: str | None, no_cache: bool, **kwargs: Any) -> None:
       OA2MCP_AUTH_API_KEY=... oa2mcp serve api.yaml --base-url https://staging.example.com
       oa2mcp serve --config oa2mcp.yaml                       the tools a config selects, from its spec
 
-    Logs go to stderr; on stdio, stdout carries the MCP protocol only.
+    \b
+    Production (http): GET /healthz, GET /readyz (--ready-check), Prometheus metrics at /metrics, --audit.
+    Logs go to stderr (--log-format json for one object per line); on stdio, stdout carries the MCP protocol
+    only.
+
+    \b
+    Environment: OA2MCP_AUTH_<NAME> (a credential), OA2MCP_LOG_LEVEL; HTTPS_PROXY, HTTP_PROXY, ALL_PROXY
+    and NO_PROXY (the upstream is reached through that proxy), SSL_CERT_FILE / SSL_CERT_DIR (CAs to trust).
     """
+    from converter.runtime.app import StartError  # noqa: PLC0415
     from converter.runtime.app import serve as run_server  # noqa: PLC0415
 
-    _configure_logging()
+    _configure_logging(kwargs)
     gc.disable()  # building the tools makes millions of acyclic objects: collecting them meanwhile only costs time
     served, caller = _make_caller(spec, kwargs, use_cache=not no_cache)
     for warning in served.warnings:
         logging.getLogger("oa2mcp").warning("%s", warning)
-    run_server(
-        name=served.name,
-        version=served.version or __version__,
-        instructions=served.instructions,
-        listing=served.listing,
-        caller=caller,
-        values=kwargs,
-        program="oa2mcp",
-    )
+    try:
+        run_server(
+            name=served.name,
+            version=served.version or __version__,
+            instructions=served.instructions,
+            listing=served.listing,
+            caller=caller,
+            values=kwargs,
+            program="oa2mcp",
+        )
+    except StartError as err:
+        raise click.UsageError(str(err)) from err
 
 
 @cli.command()
@@ -350,7 +361,7 @@ def call(spec: str, tool: str | None, args_json: str | None, arg_pairs: tuple[st
             arguments[name] = json.loads(value)
         except json.JSONDecodeError:
             arguments[name] = value
-    _configure_logging()
+    _configure_logging(kwargs)
     _, caller = _make_caller(spec_arg, kwargs)
     if tool not in caller.tools:
         from converter.config import did_you_mean  # noqa: PLC0415
@@ -392,9 +403,14 @@ def render_result(result: Any) -> str:
     return "\n".join(parts)
 
 
-def _configure_logging() -> None:
-    level = os.environ.get("OA2MCP_LOG_LEVEL", "WARNING").upper()
-    logging.basicConfig(stream=sys.stderr, level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+def _configure_logging(values: dict[str, Any]) -> None:
+    """Log as the options say (`call` has no log options: text, at `OA2MCP_LOG_LEVEL` or warning)."""
+    from converter.runtime.app import StartError, start_logging  # noqa: PLC0415
+
+    try:
+        start_logging(values, os.environ)
+    except StartError as err:
+        raise click.UsageError(str(err)) from err
 
 
 @cli.command()

@@ -17,10 +17,15 @@ from typing import Any
 
 from .auth import AuthError, load_credentials
 from .call import CallOptions, ToolCaller
-from .options import add_to_parser, options_for, split_pairs
+from .logs import configure_logging, log_level, set_secrets
+from .observe import Observer, looks_secret
+from .options import ENVIRONMENT_HELP, add_to_parser, options_for, split_pairs
 from .table import relink_table
+from .transport import INSECURE_WARNING, TransportError, check_proxies, tls_context
 
-__all__ = ["StartError", "make_caller", "run", "runtime_parser", "serve", "split_pairs"]
+__all__ = ["StartError", "make_caller", "run", "runtime_parser", "serve", "split_pairs", "start_logging"]
+
+logger = logging.getLogger("oa2mcp")
 
 
 class StartError(Exception):
@@ -29,7 +34,7 @@ class StartError(Exception):
 
 def runtime_parser(program: str, description: str) -> argparse.ArgumentParser:
     """The runtime options of `oa2mcp serve`, as an argparse parser."""
-    parser = argparse.ArgumentParser(prog=program, description=description)
+    parser = argparse.ArgumentParser(prog=program, description=description, epilog=ENVIRONMENT_HELP)
     add_to_parser(parser, options_for(("server", "upstream")))
     return parser
 
@@ -45,6 +50,19 @@ def _environ(environ: Mapping[str, str], prefix: str | None) -> dict[str, str]:
     return merged
 
 
+def start_logging(values: Mapping[str, Any], environ: Mapping[str, str]) -> None:
+    """Log to stderr as `--log-format`/`--log-level` say (`OA2MCP_LOG_LEVEL` when the level is not given).
+
+    Raises:
+        StartError: `OA2MCP_LOG_LEVEL` names no level.
+    """
+    try:
+        level = log_level(values.get("log_level"), environ)
+    except ValueError as err:
+        raise StartError(str(err)) from err
+    configure_logging(level=level, fmt=values.get("log_format") or "text")
+
+
 def make_caller(
     table: Mapping[str, Mapping[str, Any]],
     security: Mapping[str, Mapping[str, Any]],
@@ -53,26 +71,73 @@ def make_caller(
     environ: Mapping[str, str],
     env_prefix: str | None = None,
 ) -> ToolCaller:
-    """The runtime that calls `table`'s tools, configured by the `upstream` option values.
+    """The runtime that calls `table`'s tools, configured by the `upstream` option values; from now on the
+    secrets it holds are masked in every log line.
 
     Raises:
-        StartError: a malformed `--server-var`/`--header`/`--auth`, or a credential for no declared scheme.
+        StartError: a malformed `--server-var`/`--header`/`--auth`, a credential for no declared scheme, a
+            TLS file that cannot be used (`--ca-bundle`, `--client-cert`, `--client-key`) or an unusable proxy
+            variable.
     """
     try:
+        verify = tls_context(
+            ca_bundle=values.get("ca_bundle"),
+            client_cert=values.get("client_cert"),
+            client_key=values.get("client_key"),
+            insecure=bool(values.get("insecure_skip_verify")),
+            environ=environ,
+        )
+        check_proxies(environ)
+        headers = split_pairs(values["headers"], option="--header", sep=":")
         options = CallOptions(
             mock=values["mock"],
             base_url=values["base_url"],
             server_vars=split_pairs(values["server_vars"], option="--server-var"),
-            headers=split_pairs(values["headers"], option="--header", sep=":"),
+            headers=headers,
             timeout=values["timeout"],
             max_response_bytes=values["max_response_bytes"],
+            verify=verify,
+            client_cert=bool(values.get("client_cert")),
         )
         credentials = load_credentials(
             security, flags=split_pairs(values["auth"], option="--auth"), environ=_environ(environ, env_prefix)
         )
-    except (ValueError, AuthError) as err:
+    except (ValueError, AuthError, TransportError) as err:
         raise StartError(str(err)) from err
-    return ToolCaller(table, security_schemes=security, credentials=credentials, options=options)
+    if values.get("insecure_skip_verify"):
+        logger.warning("%s", INSECURE_WARNING)
+    caller = ToolCaller(table, security_schemes=security, credentials=credentials, options=options)
+    header_secrets = [value for name, value in headers.items() if looks_secret(name)]
+    set_secrets(lambda: [*caller.auth.secrets, *header_secrets])
+    return caller
+
+
+RESERVED_PATHS = ("/mcp", "/healthz", "/readyz")
+
+
+def _observer(values: Mapping[str, Any], caller: ToolCaller) -> tuple[Observer | None, Any]:
+    """The observer of tool calls the options ask for, and the metrics it counts into (HTTP only).
+
+    Raises:
+        StartError: `--metrics-path` is not a path of its own.
+    """
+    metrics = None
+    if values["transport"] == "http" and not values.get("no_metrics"):
+        path = values.get("metrics_path") or ""
+        if not path.startswith("/") or path.rstrip("/") in RESERVED_PATHS or any(c in path for c in "?#{} "):
+            raise StartError(
+                f"--metrics-path {path!r}: expected a path such as /metrics, other than /mcp, /healthz and /readyz"
+            )
+        from .metrics import PrometheusMetrics  # noqa: PLC0415  (prometheus_client: HTTP with metrics only)
+
+        metrics = PrometheusMetrics()
+    audit, audit_arguments = bool(values.get("audit")), bool(values.get("audit_arguments"))
+    if metrics is None and not (audit or audit_arguments):
+        return None, None
+    observer = Observer(
+        metrics=metrics, audit=audit, audit_arguments=audit_arguments, secrets=lambda: caller.auth.secrets
+    )
+    return observer, metrics
 
 
 def serve(
@@ -86,18 +151,25 @@ def serve(
     program: str,
 ) -> None:
     """Serve `listing` through `caller` on the transport the `server` option values choose, until the client
-    leaves (stdio) or the process is interrupted (http)."""
+    leaves (stdio) or the process is interrupted (http).
+
+    Raises:
+        StartError: a `server` option value that cannot work (checked before anything is served).
+    """
     import anyio  # noqa: PLC0415
 
     from .server import build_server, serve_http, serve_stdio  # noqa: PLC0415
 
-    server = build_server(name=name, version=version, instructions=instructions, listing=listing, caller=caller)
+    observer, metrics = _observer(values, caller)
+    server = build_server(
+        name=name, version=version, instructions=instructions, listing=listing, caller=caller, observer=observer
+    )
     gc.enable()
     gc.freeze()  # the tool table lives as long as the process: keep it out of every later collection
     if values["transport"] == "stdio":
         anyio.run(serve_stdio, server, caller)
     else:
-        anyio.run(lambda: serve_http(server, caller, values, tool_count=len(listing), program=program))
+        anyio.run(lambda: serve_http(server, caller, values, tool_count=len(listing), program=program, metrics=metrics))
 
 
 def run(
@@ -106,13 +178,9 @@ def run(
     """Parse the command line and serve `data` (a tool table as `oa2mcp generate` writes it) until the client
     leaves or the process is interrupted. Returns the exit status (2: bad options or credentials)."""
     args = runtime_parser(program, f"MCP server for {data['name']}").parse_args(argv)
-    logging.basicConfig(
-        stream=sys.stderr,
-        level=os.environ.get("OA2MCP_LOG_LEVEL", "WARNING").upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
     values = vars(args)
     try:
+        start_logging(values, os.environ)
         caller = make_caller(
             relink_table(data["listing"], data["table"]),
             data["security"],
@@ -120,16 +188,16 @@ def run(
             environ=os.environ,
             env_prefix=env_prefix,
         )
+        serve(
+            name=data["name"],
+            version=data["version"],
+            instructions=data["instructions"],
+            listing=data["listing"],
+            caller=caller,
+            values=values,
+            program=program,
+        )
     except StartError as err:
         print(f"{program}: {err}", file=sys.stderr)
         return 2
-    serve(
-        name=data["name"],
-        version=data["version"],
-        instructions=data["instructions"],
-        listing=data["listing"],
-        caller=caller,
-        values=values,
-        program=program,
-    )
     return 0

@@ -1,0 +1,147 @@
+"""Logging on stderr, as text or one JSON object per line, with every known secret masked in whatever is
+written — the runtime's own lines, the audit lines, uvicorn's, httpx's and the MCP SDK's alike.
+
+Masking happens in the formatter, at the last moment, so no logger anywhere can leak a credential, an OAuth2
+token fetched since start, or a secret-looking `--header` value; the secrets are looked up per line, since
+tokens change while the server runs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .auth import redact
+
+__all__ = ["JsonFormatter", "TextFormatter", "announce", "configure_logging", "log_level", "set_secrets"]
+
+LEVELS = ("debug", "info", "warning", "error")
+
+
+@dataclass
+class _Settings:
+    """What `configure_logging` and `set_secrets` chose: logging's own configuration is process-wide too."""
+
+    secrets: Callable[[], Iterable[str]] = list
+    format: str = "text"
+
+
+_settings = _Settings()
+
+
+def set_secrets(source: Callable[[], Iterable[str]]) -> None:
+    """Mask the values `source()` returns in every log line from now on (e.g. `Authenticator.secrets`)."""
+    _settings.secrets = source
+
+
+def _secret_values() -> list[str]:
+    return list(_settings.secrets())
+
+
+def _fields(record: logging.LogRecord) -> dict[str, Any]:
+    """The structured fields a record carries: `logger.info(..., extra={"fields": {...}})`."""
+    fields = getattr(record, "fields", None)
+    return dict(fields) if isinstance(fields, Mapping) else {}
+
+
+def _mask(value: Any, secrets: list[str]) -> Any:
+    if isinstance(value, str):
+        return redact(value, secrets)
+    if isinstance(value, Mapping):
+        return {str(key): _mask(inner, secrets) for key, inner in value.items()}
+    if isinstance(value, list | tuple):
+        return [_mask(inner, secrets) for inner in value]
+    if isinstance(value, int | float | bool) or value is None:
+        return value
+    return redact(str(value), secrets)
+
+
+class TextFormatter(logging.Formatter):
+    """`time LEVEL logger: message key=value ...`, secrets masked."""
+
+    def __init__(self) -> None:
+        """The runtime's text format."""
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The line for `record`, its fields appended as `key=value` (JSON for anything but plain words)."""
+        text = super().format(record)
+        fields = _fields(record)
+        if fields:
+            text += "".join(f" {key}={_text_value(value)}" for key, value in fields.items())
+        return redact(text, _secret_values())
+
+
+def _text_value(value: Any) -> str:
+    if isinstance(value, str) and value and not any(c.isspace() or c in "\"'=" for c in value):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: `time` (UTC, ISO 8601), `level`, `logger`, `message`, the record's fields,
+    and `exception` (the formatted traceback) when there is one; secrets masked in every string."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The JSON line for `record`."""
+        secrets = _secret_values()
+        entry: dict[str, Any] = {
+            "time": _utc(record.created),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key, value in _fields(record).items():
+            entry.setdefault(key, value)
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(_mask(entry, secrets), ensure_ascii=False, default=str)
+
+
+def _utc(created: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(created)) + f".{int(created % 1 * 1000):03d}Z"
+
+
+def log_level(value: str | None, environ: Mapping[str, str]) -> str:
+    """The level to log at: `--log-level`, else `OA2MCP_LOG_LEVEL`, else warning (upper-case, for `logging`).
+
+    Raises:
+        ValueError: `OA2MCP_LOG_LEVEL` names no level.
+    """
+    chosen = value or environ.get("OA2MCP_LOG_LEVEL") or "warning"
+    if chosen.lower() not in LEVELS:
+        raise ValueError(f"OA2MCP_LOG_LEVEL={chosen!r}: expected one of {', '.join(LEVELS)}")
+    return chosen.upper()
+
+
+def configure_logging(*, level: str, fmt: str = "text") -> None:
+    """Send every logger's lines to stderr at `level` (e.g. `WARNING`), as `fmt` (`text` or `json`).
+
+    Replaces what an earlier call installed, so it can be called again with other settings.
+    """
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if isinstance(h.formatter, JsonFormatter | TextFormatter)]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)
+    _settings.format = fmt
+
+
+def announce(message: str, **fields: Any) -> None:
+    """Write a line on stderr whatever the log level (where the server listens, why it cannot start), in the
+    log format in use: a supervisor reading JSON logs gets JSON here too."""
+    if _settings.format == "json":
+        entry = {"time": _utc(time.time()), "level": "INFO", "logger": "oa2mcp", "message": message, **fields}
+        line = json.dumps(_mask(entry, _secret_values()), ensure_ascii=False)
+    else:
+        line = redact(message, _secret_values())
+    print(line, file=sys.stderr, flush=True)
