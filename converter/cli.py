@@ -338,6 +338,10 @@ def call(spec: str, tool: str | None, args_json: str | None, arg_pairs: tuple[st
 
     With --config whose `spec:` names the spec, SPEC may be left out: `oa2mcp call --config FILE TOOL`.
     Exits 1 when the result is an error (bad arguments, upstream 4xx/5xx, unreachable upstream).
+
+    \b
+    Environment: OA2MCP_AUTH_<NAME> (a credential), OA2MCP_LOG_LEVEL; HTTPS_PROXY, HTTP_PROXY, ALL_PROXY
+    and NO_PROXY (the upstream is reached through that proxy), SSL_CERT_FILE / SSL_CERT_DIR (CAs to trust).
     """
     import anyio  # noqa: PLC0415
 

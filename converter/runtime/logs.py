@@ -16,11 +16,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .auth import redact
-
 __all__ = ["JsonFormatter", "TextFormatter", "announce", "configure_logging", "log_level", "set_secrets"]
 
 LEVELS = ("debug", "info", "warning", "error")
+_MASK = "***"
 
 
 @dataclass
@@ -39,26 +38,18 @@ def set_secrets(source: Callable[[], Iterable[str]]) -> None:
     _settings.secrets = source
 
 
-def _secret_values() -> list[str]:
-    return list(_settings.secrets())
-
-
 def _fields(record: logging.LogRecord) -> dict[str, Any]:
     """The structured fields a record carries: `logger.info(..., extra={"fields": {...}})`."""
     fields = getattr(record, "fields", None)
     return dict(fields) if isinstance(fields, Mapping) else {}
 
 
-def _mask(value: Any, secrets: list[str]) -> Any:
-    if isinstance(value, str):
-        return redact(value, secrets)
-    if isinstance(value, Mapping):
-        return {str(key): _mask(inner, secrets) for key, inner in value.items()}
-    if isinstance(value, list | tuple):
-        return [_mask(inner, secrets) for inner in value]
-    if isinstance(value, int | float | bool) or value is None:
-        return value
-    return redact(str(value), secrets)
+def _mask(line: str, secrets: Iterable[str], *, json_line: bool = False) -> str:
+    """`line` with each secret (of 4 characters or more) replaced by `***`; in a JSON line, the secret as JSON
+    escapes it (a quote or a backslash in it is escaped there)."""
+    for secret in sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True):
+        line = line.replace(json.dumps(secret, ensure_ascii=False)[1:-1] if json_line else secret, _MASK)
+    return line
 
 
 class TextFormatter(logging.Formatter):
@@ -74,7 +65,7 @@ class TextFormatter(logging.Formatter):
         fields = _fields(record)
         if fields:
             text += "".join(f" {key}={_text_value(value)}" for key, value in fields.items())
-        return redact(text, _secret_values())
+        return _mask(text, _settings.secrets())
 
 
 def _text_value(value: Any) -> str:
@@ -89,7 +80,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         """The JSON line for `record`."""
-        secrets = _secret_values()
+        secrets = _settings.secrets()
         entry: dict[str, Any] = {
             "time": _utc(record.created),
             "level": record.levelname,
@@ -102,7 +93,7 @@ class JsonFormatter(logging.Formatter):
             entry["exception"] = self.formatException(record.exc_info)
         if record.stack_info:
             entry["stack"] = self.formatStack(record.stack_info)
-        return json.dumps(_mask(entry, secrets), ensure_ascii=False, default=str)
+        return _mask(json.dumps(entry, ensure_ascii=False, default=str), secrets, json_line=True)
 
 
 def _utc(created: float) -> str:
@@ -141,7 +132,7 @@ def announce(message: str, **fields: Any) -> None:
     log format in use: a supervisor reading JSON logs gets JSON here too."""
     if _settings.format == "json":
         entry = {"time": _utc(time.time()), "level": "INFO", "logger": "oa2mcp", "message": message, **fields}
-        line = json.dumps(_mask(entry, _secret_values()), ensure_ascii=False)
+        line = _mask(json.dumps(entry, ensure_ascii=False), _settings.secrets(), json_line=True)
     else:
-        line = redact(message, _secret_values())
+        line = _mask(message, _settings.secrets())
     print(line, file=sys.stderr, flush=True)

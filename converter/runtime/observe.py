@@ -22,8 +22,6 @@ from typing import Any, Protocol
 
 import mcp_types as types
 
-from .auth import redact
-
 __all__ = [
     "REJECTION_REASONS",
     "CallRecord",
@@ -125,18 +123,22 @@ def count_rejection(reason: str) -> None:
         _sink.rejected(reason)
 
 
-def _client_id() -> str:
-    """The authenticated MCP client's id (the SDK's bearer-auth context), else `anonymous`."""
+def _client_id_reader() -> Callable[[], str]:
+    """A function returning the authenticated MCP client's id (from the SDK's bearer-auth context), else
+    `anonymous`; imported once, when auditing starts."""
     from mcp.server.auth.middleware.auth_context import get_access_token  # noqa: PLC0415
 
-    token = get_access_token()
-    return token.client_id if token is not None and token.client_id else "anonymous"
+    def client_id() -> str:
+        token = get_access_token()
+        return token.client_id if token is not None and token.client_id else "anonymous"
+
+    return client_id
 
 
 def redact_arguments(value: Any, secrets: Iterable[str]) -> Any:
     """`value` with secret-looking keys' values masked (password, token, secret, key, authorization, ...)
     and every known secret masked inside strings."""
-    secrets = list(secrets)
+    ordered = sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True)  # as `auth.redact` does
 
     def walk(item: Any) -> Any:
         if isinstance(item, Mapping):
@@ -144,7 +146,8 @@ def redact_arguments(value: Any, secrets: Iterable[str]) -> Any:
         if isinstance(item, list | tuple):
             return [walk(inner) for inner in item]
         if isinstance(item, str):
-            return redact(item, secrets)
+            for secret in ordered:
+                item = item.replace(secret, _MASK)
         return item
 
     return walk(value)
@@ -178,6 +181,7 @@ class Observer:
         self._audit_arguments = audit_arguments
         self._secrets = secrets
         self._clock = clock
+        self._client_id = _client_id_reader() if self._audit else lambda: "anonymous"
         if self._audit and audit_logger.getEffectiveLevel() > logging.INFO:
             audit_logger.setLevel(logging.INFO)
 
@@ -209,7 +213,7 @@ class Observer:
     def _write_audit(
         self, tool: str, arguments: Mapping[str, Any] | None, outcome: Outcome, status: int | None, seconds: float
     ) -> None:
-        fields: dict[str, Any] = {"client": _client_id(), "tool": tool, "outcome": outcome.value}
+        fields: dict[str, Any] = {"client": self._client_id(), "tool": tool, "outcome": outcome.value}
         if status is not None:
             fields["status"] = status
         fields["duration_ms"] = round(seconds * 1000, 1)

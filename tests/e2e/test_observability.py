@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -160,3 +161,15 @@ async def test_readyz_is_503_with_a_reason_when_the_upstream_is_down(tmp_path: P
     assert again.status_code == 503
     assert (moved.status_code, old.status_code) == (200, 404)
     assert health.status_code == 200  # alive, just not ready
+
+
+def test_a_stdio_server_never_imports_the_metrics_library(tmp_path: Path) -> None:
+    spec = tmp_path / "shelter.yaml"
+    spec.write_text(SPEC, encoding="utf-8")
+    # stdin at end of file: the server starts, finds its client gone, and exits.
+    cmd = [sys.executable, "-X", "importtime", "-m", "converter", "serve", str(spec), "--audit", "--base-url", "x:"]
+    done = subprocess.run(
+        cmd, cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert "converter.runtime.server" in done.stderr  # it got as far as serving
+    assert "prometheus_client" not in done.stderr
