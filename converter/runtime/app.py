@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import logging
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -17,15 +16,13 @@ from typing import Any
 
 from .auth import AuthError, load_credentials
 from .call import CallOptions, ToolCaller
-from .logs import configure_logging, log_level, set_secrets
+from .logs import announce, configure_logging, log_level, set_secrets
 from .observe import Observer, looks_secret
 from .options import ENVIRONMENT_HELP, add_to_parser, options_for, split_pairs
 from .table import relink_table
 from .transport import INSECURE_WARNING, TransportError, check_proxies, tls_context
 
 __all__ = ["StartError", "make_caller", "run", "runtime_parser", "serve", "split_pairs", "start_logging"]
-
-logger = logging.getLogger("oa2mcp")
 
 
 class StartError(Exception):
@@ -105,7 +102,7 @@ def make_caller(
     except (ValueError, AuthError, TransportError) as err:
         raise StartError(str(err)) from err
     if values.get("insecure_skip_verify"):
-        logger.warning("%s", INSECURE_WARNING)
+        announce(f"WARNING: {INSECURE_WARNING}", level="WARNING")  # whatever --log-level says
     caller = ToolCaller(table, security_schemes=security, credentials=credentials, options=options)
     header_secrets = [value for name, value in headers.items() if looks_secret(name)]
     set_secrets(lambda: [*caller.auth.secrets, *header_secrets])

@@ -127,11 +127,16 @@ def configure_logging(*, level: str, fmt: str = "text") -> None:
     _settings.format = fmt
 
 
-def announce(message: str, **fields: Any) -> None:
-    """Write a line on stderr whatever the log level (where the server listens, why it cannot start), in the
-    log format in use: a supervisor reading JSON logs gets JSON here too."""
+def announce(message: str, *, level: str = "INFO") -> None:
+    """Write a line on stderr whatever the log level (where the server listens, why it cannot start, that
+    TLS is not verified), in the log format in use: a supervisor reading JSON logs gets JSON here too.
+
+    Args:
+        message: The text; shown as is in the text format.
+        level: The `level` of the JSON object.
+    """
     if _settings.format == "json":
-        entry = {"time": _utc(time.time()), "level": "INFO", "logger": "oa2mcp", "message": message, **fields}
+        entry = {"time": _utc(time.time()), "level": level, "logger": "oa2mcp", "message": message}
         line = _mask(json.dumps(entry, ensure_ascii=False), _settings.secrets(), json_line=True)
     else:
         line = _mask(message, _settings.secrets())
