@@ -267,8 +267,8 @@ def _make_caller(spec: str | None, kwargs: dict[str, Any], *, use_cache: bool = 
         kwargs = {**kwargs, "base_url": config.base_url}
     try:
         caller = make_caller(served.table, served.security, kwargs, environ=os.environ)
-    except StartError as err:
-        raise click.UsageError(str(err)) from err
+    except StartError as err:  # one line, as for a bad spec: the message names the option
+        raise ConverterError(None, str(err)) from err
     return served, caller
 
 
@@ -289,15 +289,17 @@ def serve(spec: str | None, no_cache: bool, **kwargs: Any) -> None:
       oa2mcp serve api.yaml --transport http --port 8000      streamable HTTP at http://127.0.0.1:8000/mcp
       OA2MCP_AUTH_API_KEY=... oa2mcp serve api.yaml --base-url https://staging.example.com
       oa2mcp serve --config oa2mcp.yaml                       the tools a config selects, from its spec
+      OA2MCP_API_KEYS=... oa2mcp serve api.yaml --transport http --host 0.0.0.0 --allowed-host mcp.example.com
+
+    Over HTTP off loopback, callers need a key or a JWT (or the server refuses to start; --insecure-no-auth);
+    the config's `clients:` give each its tools and rate limit. Production (http): GET /healthz, GET /readyz
+    (--ready-check), Prometheus metrics at /metrics, --audit. Logs go to stderr (--log-format json for one
+    object per line); on stdio, stdout carries the MCP protocol only.
 
     \b
-    Production (http): GET /healthz, GET /readyz (--ready-check), Prometheus metrics at /metrics, --audit.
-    Logs go to stderr (--log-format json for one object per line); on stdio, stdout carries the MCP protocol
-    only.
-
-    \b
-    Environment: OA2MCP_AUTH_<NAME> (a credential), OA2MCP_LOG_LEVEL; HTTPS_PROXY, HTTP_PROXY, ALL_PROXY
-    and NO_PROXY (the upstream is reached through that proxy), SSL_CERT_FILE / SSL_CERT_DIR (CAs to trust).
+    Environment: OA2MCP_AUTH_<NAME> (a credential), OA2MCP_API_KEYS, OA2MCP_LOG_LEVEL; HTTPS_PROXY, HTTP_PROXY,
+    ALL_PROXY and NO_PROXY (the upstream is reached through that proxy), SSL_CERT_FILE / SSL_CERT_DIR (CAs to
+    trust).
     """
     from converter.runtime.app import StartError  # noqa: PLC0415
     from converter.runtime.app import serve as run_server  # noqa: PLC0415
@@ -316,9 +318,10 @@ def serve(spec: str | None, no_cache: bool, **kwargs: Any) -> None:
             caller=caller,
             values=kwargs,
             program="oa2mcp",
+            access=served.access,
         )
     except StartError as err:
-        raise click.UsageError(str(err)) from err
+        raise ConverterError(None, str(err)) from err
 
 
 @cli.command()
@@ -414,7 +417,7 @@ def _configure_logging(values: dict[str, Any]) -> None:
     try:
         start_logging(values, os.environ)
     except StartError as err:
-        raise click.UsageError(str(err)) from err
+        raise ConverterError(None, str(err)) from err
 
 
 @cli.command()
@@ -454,6 +457,7 @@ def generate(
     """
     from pathlib import Path  # noqa: PLC0415
 
+    from converter.clients import access_policy  # noqa: PLC0415
     from converter.codegen.literals import package_name  # noqa: PLC0415
     from converter.codegen.output import diff_tree, write_tree  # noqa: PLC0415
     from converter.codegen.project import ProjectOptions, generate_project  # noqa: PLC0415
@@ -470,7 +474,10 @@ def generate(
     render_diagnostics(toolset, verbose=False)
     _progress(f"generating the project for {len(toolset.tools):,} tools (models with datamodel-code-generator)")
     spec_name = source.rstrip("/").rsplit("/", 1)[-1]
-    files = generate_project(toolset, ProjectOptions(package=package, spec_name=spec_name, registry_name=registry_name))
+    options = ProjectOptions(
+        package=package, spec_name=spec_name, registry_name=registry_name, access=access_policy(config, toolset)
+    )
+    files = generate_project(toolset, options)
     target = Path(output)
     if check:
         diff = diff_tree(files, target)

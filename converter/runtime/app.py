@@ -95,6 +95,8 @@ def make_caller(
             max_response_bytes=values["max_response_bytes"],
             verify=verify,
             client_cert=bool(values.get("client_cert")),
+            max_response_chars=values["max_response_chars"],
+            max_concurrency=values.get("max_upstream_concurrency"),
         )
         credentials = load_credentials(
             security, flags=split_pairs(values["auth"], option="--auth"), environ=_environ(environ, env_prefix)
@@ -146,27 +148,58 @@ def serve(
     caller: ToolCaller,
     values: Mapping[str, Any],
     program: str,
+    access: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] = os.environ,
 ) -> None:
     """Serve `listing` through `caller` on the transport the `server` option values choose, until the client
-    leaves (stdio) or the process is interrupted (http).
+    leaves (stdio) or the process is interrupted (http). `access` is the config's clients and forwarded
+    headers as plain data (HTTP only: on stdio the one local client sees every tool).
 
     Raises:
-        StartError: a `server` option value that cannot work (checked before anything is served).
+        StartError: a client's key variable is unset, `--rate-limit` is not a rate, or another `server` option
+            value cannot work (checked before anything is served).
     """
     import anyio  # noqa: PLC0415
 
+    from .access import AccessControl, AccessPolicy  # noqa: PLC0415
+    from .inbound import build_inbound  # noqa: PLC0415
+    from .limits import parse_rate  # noqa: PLC0415
     from .server import build_server, serve_http, serve_stdio  # noqa: PLC0415
 
+    http = values["transport"] == "http"
+    try:
+        rate = parse_rate(values["rate_limit"]) if values.get("rate_limit") else None
+    except ValueError as err:
+        raise StartError(f"--rate-limit: {err}") from err
+    try:
+        policy = AccessPolicy.from_data(access if http else None, environ=environ)
+    except ValueError as err:
+        raise StartError(str(err)) from err
     observer, metrics = _observer(values, caller)
+    control = AccessControl(policy, listing, default_rate=rate)
     server = build_server(
-        name=name, version=version, instructions=instructions, listing=listing, caller=caller, observer=observer
+        name=name,
+        version=version,
+        instructions=instructions,
+        listing=listing,
+        caller=caller,
+        access=control,
+        observer=observer,
     )
     gc.enable()
     gc.freeze()  # the tool table lives as long as the process: keep it out of every later collection
-    if values["transport"] == "stdio":
+    if not http:
         anyio.run(serve_stdio, server, caller)
-    else:
-        anyio.run(lambda: serve_http(server, caller, values, tool_count=len(listing), program=program, metrics=metrics))
+        return
+
+    def make_inbound(port: int) -> Any:
+        return build_inbound(values, policy, environ=environ, host=values["host"], port=port)
+
+    anyio.run(
+        lambda: serve_http(
+            server, caller, values, tool_count=len(listing), program=program, make_inbound=make_inbound, metrics=metrics
+        )
+    )
 
 
 def run(
@@ -193,6 +226,7 @@ def run(
             caller=caller,
             values=values,
             program=program,
+            access=data.get("access"),
         )
     except StartError as err:
         print(f"{program}: {err}", file=sys.stderr)

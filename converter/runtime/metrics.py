@@ -101,6 +101,23 @@ class PrometheusMetrics:
         """A request was refused before any tool ran (`reason` from `REJECTION_REASONS`)."""
         self._rejected.labels(reason).inc()
 
+    def count_refusals(self, app: Any) -> Any:
+        """`app` (ASGI), with its 401 answers counted as `unauthenticated` refusals and 403 as `forbidden`."""
+
+        async def counted(scope: Any, receive: Any, send: Any) -> None:
+            if scope["type"] != "http":
+                await app(scope, receive, send)
+                return
+
+            async def watch(message: Any) -> None:
+                if message["type"] == "http.response.start" and message["status"] in (401, 403):
+                    self.rejected("unauthenticated" if message["status"] == 401 else "forbidden")
+                await send(message)
+
+            await app(scope, receive, watch)
+
+        return counted
+
     def exposition(self) -> tuple[bytes, str]:
         """The metrics in Prometheus' text format, and its content type."""
         return generate_latest(self.registry), CONTENT_TYPE_LATEST

@@ -38,7 +38,8 @@ __all__ = [
 audit_logger = logging.getLogger("oa2mcp.audit")
 
 REJECTION_REASONS = ("unauthenticated", "forbidden", "rate_limited")
-"""Why a request was turned away before reaching a tool (the inbound checks call `count_rejection`)."""
+"""Why a request was turned away before reaching a tool: HTTP 401 and 403 answers (`metrics.count_refusals`),
+a call of a tool that is not the client's, a call over its rate limit (`Observer.refused`)."""
 
 AUDIT_ARGUMENTS_LIMIT = 2_000
 """Characters of a call's arguments kept in its audit line."""
@@ -208,12 +209,20 @@ class Observer:
             if self._metrics is not None:
                 self._metrics.finished(tool, outcome, record.status, seconds)
             if self._audit:
-                self._write_audit(tool, arguments, outcome, record.status, seconds)
+                self._write_audit(tool, arguments, outcome.value, record.status, seconds)
+
+    def refused(self, tool: str, arguments: Mapping[str, Any] | None, reason: str) -> None:
+        """Record a call of `tool` refused before it ran (`forbidden`, `rate_limited`): counted with the
+        other refusals, and audited with the reason as its outcome."""
+        if self._metrics is not None:
+            self._metrics.rejected(reason)
+        if self._audit:
+            self._write_audit(tool, arguments, reason, None, 0.0)
 
     def _write_audit(
-        self, tool: str, arguments: Mapping[str, Any] | None, outcome: Outcome, status: int | None, seconds: float
+        self, tool: str, arguments: Mapping[str, Any] | None, outcome: str, status: int | None, seconds: float
     ) -> None:
-        fields: dict[str, Any] = {"client": self._client_id(), "tool": tool, "outcome": outcome.value}
+        fields: dict[str, Any] = {"client": self._client_id(), "tool": tool, "outcome": outcome}
         if status is not None:
             fields["status"] = status
         fields["duration_ms"] = round(seconds * 1000, 1)

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import logging
 import socket
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import mcp_types as types
 from mcp.server.lowlevel import Server
 from mcp.shared.exceptions import MCPError
 
+from .access import AccessControl
 from .auth import redact
 from .call import ToolCaller
+from .inbound import ApiKeyHeader, Inbound
 from .logs import announce
 from .observe import Observer, note_internal_error
 
@@ -29,25 +31,38 @@ def build_server(
     instructions: str,
     listing: list[dict[str, Any]],
     caller: ToolCaller,
+    access: AccessControl | None = None,
     observer: Observer | None = None,
 ) -> Server[Any]:
-    """An MCP server listing `listing` (tools/list entries), calling the upstream through `caller`; `observer`
-    (if any) counts and audits each call of a known tool."""
-    tools_result = types.ListToolsResult(tools=[types.Tool.model_validate(entry) for entry in listing])
+    """An MCP server listing `listing` (tools/list entries), calling the upstream through `caller`; `access`
+    says which tools each caller sees and may call, how often, and which of its headers go upstream;
+    `observer` (if any) counts and audits each call of a known tool, refused ones included."""
+    access = access or AccessControl.everyone(listing)
 
     async def list_tools(ctx: Any, params: types.PaginatedRequestParams | None) -> types.ListToolsResult:
-        return tools_result
+        return access.list_tools(ctx.request)
 
     async def call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
         if params.name not in caller.tools:
             raise MCPError(types.INVALID_PARAMS, f"Unknown tool: {params.name}")
-        if observer is None:
-            return await forward(params)
-        return await observer.observe(params.name, params.arguments, lambda: forward(params))
-
-    async def forward(params: types.CallToolRequestParams) -> types.CallToolResult:
         try:
-            return await caller.call(params.name, params.arguments)
+            refused = access.check_call(ctx.request, params.name)
+        except MCPError:  # not this client's tool
+            if observer is not None:
+                observer.refused(params.name, params.arguments, "forbidden")
+            raise
+        if refused is not None:
+            if observer is not None:
+                observer.refused(params.name, params.arguments, "rate_limited")
+            return refused
+        headers = access.forwarded_headers(ctx.request)
+        if observer is None:
+            return await forward(params, headers)
+        return await observer.observe(params.name, params.arguments, lambda: forward(params, headers))
+
+    async def forward(params: types.CallToolRequestParams, headers: Mapping[str, str]) -> types.CallToolResult:
+        try:
+            return await caller.call(params.name, params.arguments, headers=headers)
         except Exception as err:  # the top of a request handler: one failing call never takes the server down
             # One redacted line, no traceback: an exception's text may carry a URL with a key in it.
             logger.error("tool %s failed: %s", params.name, redact(f"{type(err).__name__}: {err}", caller.auth.secrets))
@@ -82,11 +97,13 @@ async def serve_stdio(server: Server[Any], caller: ToolCaller) -> None:
         await caller.aclose()
 
 
-def http_app(server: Server[Any], *, host: str, stateless: bool, routes: list[Any]) -> Any:
-    """The streamable HTTP app: MCP at `/mcp`, and `routes` (`endpoints.operational_routes`) beside it."""
-    return server.streamable_http_app(
-        streamable_http_path="/mcp", stateless_http=stateless, host=host, custom_starlette_routes=routes
+def http_app(server: Server[Any], *, stateless: bool, inbound: Inbound, routes: list[Any]) -> Any:
+    """The streamable HTTP app: MCP at `/mcp` behind `inbound`'s checks, and `routes`
+    (`endpoints.operational_routes`: health, readiness, metrics) beside it, open for probes and scrapers."""
+    app = server.streamable_http_app(
+        streamable_http_path="/mcp", stateless_http=stateless, custom_starlette_routes=routes, **inbound.app_options()
     )
+    return ApiKeyHeader(app)
 
 
 async def serve_http(
@@ -96,25 +113,18 @@ async def serve_http(
     *,
     tool_count: int,
     program: str = "oa2mcp",
+    make_inbound: Callable[[int], Inbound],
     metrics: Any | None = None,
 ) -> None:
     """Serve streamable HTTP as the `server` option values say (`host`, `port`, `stateless`, ...) until
-    interrupted; `metrics` (`metrics.PrometheusMetrics`), if any, at `--metrics-path`."""
+    interrupted; `make_inbound(port)` gives the inbound security once the port is bound (ValueError: exit 2);
+    `metrics` (`metrics.PrometheusMetrics`), if any, are served at `--metrics-path`."""
     import uvicorn  # noqa: PLC0415
 
     from .endpoints import Readiness, operational_routes  # noqa: PLC0415
 
     host, port, stateless = values["host"], values["port"], values["stateless"]
-    routes = operational_routes(
-        tool_count=tool_count,
-        readiness=Readiness(caller, check_upstream=bool(values.get("ready_check"))),
-        metrics=metrics,
-        metrics_path=values.get("metrics_path"),
-    )
-    app = http_app(server, host=host, stateless=stateless, routes=routes)
-    # log_config=None: uvicorn's loggers propagate to the root handler (`logs.configure_logging`), so its
-    # lines come in the same format, secrets masked, at the same level.
-    config = uvicorn.Config(app, log_config=None, lifespan="on")
+
     # Bind first, so that `--port 0` reports the port it really got.
     try:
         sock = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
@@ -126,6 +136,27 @@ async def serve_http(
     # create_server() leaves at 0; without it every response waits ~40 ms for the client's delayed ACK.
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     bound_host, bound_port = sock.getsockname()[:2]
+    try:
+        inbound = make_inbound(bound_port)
+    except ValueError as err:
+        announce(f"{program}: {err}")
+        sock.close()
+        await caller.aclose()
+        raise SystemExit(2) from err
+    if inbound.warning:
+        announce(f"{program}: {inbound.warning}", level="WARNING")
+    routes = operational_routes(
+        tool_count=tool_count,
+        readiness=Readiness(caller, check_upstream=bool(values.get("ready_check"))),
+        metrics=metrics,
+        metrics_path=values.get("metrics_path"),
+    )
+    app = http_app(server, stateless=stateless, inbound=inbound, routes=routes)
+    if metrics is not None:
+        app = metrics.count_refusals(app)
+    # log_config=None: uvicorn's loggers propagate to the root handler (`logs.configure_logging`), so its
+    # lines come in the same format, secrets masked, at the same level.
+    config = uvicorn.Config(app, log_config=None, lifespan="on")
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
     announce(f"{program}: serving {tool_count} tools at http://{shown}:{bound_port}/mcp")
     try:

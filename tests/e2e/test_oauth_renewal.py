@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from tests.conftest import ROOT
 from tests.e2e.servers import http_mcp_server
-from tests.e2e.upstream import serve_app
+from tests.e2e.upstream import run_app
 
 pytestmark = pytest.mark.anyio
 
@@ -89,7 +89,7 @@ class Vault:
 @pytest.fixture
 def vault() -> Iterator[tuple[Vault, str]]:
     state = Vault()
-    with serve_app(state.app()) as url:
+    with run_app(state.app()) as url:
         yield state, url
 
 
@@ -103,7 +103,7 @@ async def test_a_revoked_token_is_fetched_again_once_and_the_call_retried(
     cmd += ["--transport", "http", "--port", "0", "--log-level", "debug"]
     env = {**os.environ, "OA2MCP_AUTH_VAULT": f"{CLIENT}:{SECRET}", "OA2MCP_CACHE_DIR": ""}
     stderr: list[str] = []
-    async with http_mcp_server(cmd, env=env, cwd=ROOT, stderr=stderr) as mcp_url, Client(mcp_url) as client:
+    async with http_mcp_server(cmd, env=env, cwd=ROOT, stderr_lines=stderr) as mcp_url, Client(mcp_url) as client:
         (tool,) = (await client.list_tools()).tools
         first = await client.call_tool(tool.name, {"id": 1})
         assert first.is_error is False

@@ -18,6 +18,7 @@ from mcp import Client
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import ROOT
+from tests.e2e.inbound import client_with, post
 from tests.e2e.servers import http_mcp_server
 from tests.e2e.upstream import Upstream
 
@@ -57,7 +58,7 @@ async def serving(tmp_path: Path, base_url: str, *options: str, stderr: list[str
     cmd += ["--transport", "http", "--port", "0", *options]
     env = {**os.environ, "OA2MCP_AUTH_SHELTER_KEY": SECRET, "OA2MCP_CACHE_DIR": ""}
     env.pop("OA2MCP_LOG_LEVEL", None)
-    async with http_mcp_server(cmd, env=env, cwd=ROOT, stderr=stderr) as url:
+    async with http_mcp_server(cmd, env=env, cwd=ROOT, stderr_lines=stderr) as url:
         yield url.removesuffix("/mcp")
 
 
@@ -70,7 +71,7 @@ def samples(text: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
     }
 
 
-def key(name: str, **labels: str) -> tuple[str, frozenset[tuple[str, str]]]:
+def key_of(name: str, **labels: str) -> tuple[str, frozenset[tuple[str, str]]]:
     return name, frozenset(labels.items())
 
 
@@ -93,17 +94,17 @@ async def test_metrics_json_logs_and_audit_lines_record_each_call_without_secret
     assert metrics.status_code == 200
     assert metrics.headers["content-type"].startswith("text/plain; version=")
     found = samples(metrics.text)
-    assert found[key("oa2mcp_tool_calls_total", tool="get_pet", outcome="ok")] == 1
-    assert found[key("oa2mcp_tool_calls_total", tool="get_pet", outcome="upstream_error")] == 1
-    assert found[key("oa2mcp_tool_calls_total", tool="get_pet", outcome="tool_error")] == 1
-    assert found[key("oa2mcp_upstream_responses_total", tool="get_pet", status="200")] == 1
-    assert found[key("oa2mcp_upstream_responses_total", tool="get_pet", status="404")] == 1
-    assert found[key("oa2mcp_tool_call_duration_seconds_count", tool="get_pet")] == 3
-    assert found[key("oa2mcp_tool_call_duration_seconds_bucket", tool="get_pet", le="+Inf")] == 3
-    assert found[key("oa2mcp_tool_call_duration_seconds_bucket", tool="get_pet", le="60.0")] == 3
-    assert found[key("oa2mcp_tool_calls_in_flight")] == 0
-    assert found[key("oa2mcp_requests_rejected_total", reason="rate_limited")] == 0
-    assert found[key("process_resident_memory_bytes")] > 0
+    assert found[key_of("oa2mcp_tool_calls_total", tool="get_pet", outcome="ok")] == 1
+    assert found[key_of("oa2mcp_tool_calls_total", tool="get_pet", outcome="upstream_error")] == 1
+    assert found[key_of("oa2mcp_tool_calls_total", tool="get_pet", outcome="tool_error")] == 1
+    assert found[key_of("oa2mcp_upstream_responses_total", tool="get_pet", status="200")] == 1
+    assert found[key_of("oa2mcp_upstream_responses_total", tool="get_pet", status="404")] == 1
+    assert found[key_of("oa2mcp_tool_call_duration_seconds_count", tool="get_pet")] == 3
+    assert found[key_of("oa2mcp_tool_call_duration_seconds_bucket", tool="get_pet", le="+Inf")] == 3
+    assert found[key_of("oa2mcp_tool_call_duration_seconds_bucket", tool="get_pet", le="60.0")] == 3
+    assert found[key_of("oa2mcp_tool_calls_in_flight")] == 0
+    assert found[key_of("oa2mcp_requests_rejected_total", reason="rate_limited")] == 0
+    assert found[key_of("process_resident_memory_bytes")] > 0
     assert "seven" not in metrics.text and "client-session-abc" not in metrics.text  # never a label
     assert (health.status_code, health.json()) == (200, {"status": "ok", "tools": 1})
     assert (ready.status_code, ready.json()) == (200, {"status": "ready", "tools": 1})
@@ -173,3 +174,34 @@ def test_a_stdio_server_never_imports_the_metrics_library(tmp_path: Path) -> Non
     )
     assert "converter.runtime.server" in done.stderr  # it got as far as serving
     assert "prometheus_client" not in done.stderr
+
+
+async def test_refusals_are_counted_and_audited_with_the_authenticated_client(
+    tmp_path: Path, upstream: Upstream
+) -> None:
+    key = "observed-key-4f1a9c"
+    stderr: list[str] = []
+    spec = tmp_path / "shelter.yaml"
+    spec.write_text(SPEC, encoding="utf-8")
+    cmd = [sys.executable, "-m", "converter", "serve", str(spec), "--base-url", f"{upstream.url}/v1"]
+    cmd += ["--transport", "http", "--port", "0", "--rate-limit", "1/h", "--audit", "--log-format", "json"]
+    env = {**os.environ, "OA2MCP_AUTH_SHELTER_KEY": SECRET, "OA2MCP_CACHE_DIR": "", "OA2MCP_API_KEYS": key}
+    async with http_mcp_server(cmd, env=env, cwd=ROOT, stderr_lines=stderr) as url:
+        anonymous = await post(url)
+        async with client_with(url, {"Authorization": f"Bearer {key}"}) as client:
+            first = await client.call_tool("get_pet", {"id": 7})
+            second = await client.call_tool("get_pet", {"id": 7})
+        async with httpx.AsyncClient() as http:
+            metrics = await http.get(url.removesuffix("/mcp") + "/metrics")
+    assert anonymous.status_code == 401
+    assert (first.is_error, second.is_error) == (False, True)
+    found = samples(metrics.text)
+    assert found[key_of("oa2mcp_requests_rejected_total", reason="unauthenticated")] >= 1
+    assert found[key_of("oa2mcp_requests_rejected_total", reason="rate_limited")] == 1
+    assert found[key_of("oa2mcp_tool_calls_total", tool="get_pet", outcome="ok")] == 1
+    audit = [e for e in map(json.loads, stderr) if e["logger"] == "oa2mcp.audit"]
+    assert [(e["client"], e["tool"], e["outcome"]) for e in audit] == [
+        ("api-key-1", "get_pet", "ok"),
+        ("api-key-1", "get_pet", "rate_limited"),
+    ]
+    assert key not in "".join(stderr)

@@ -161,7 +161,8 @@ def test_unusable_tls_options_fail_at_start_in_one_line(
     code, out, err = call(capsys, "http://127.0.0.1:9", "--mock", *(o.format(**names) for o in options))
     assert code == 2
     assert out == ""
-    assert err.splitlines()[-1].startswith("Error: " + message.format(**names))
+    assert len(err.splitlines()) == 1
+    assert err.startswith("oa2mcp: " + message.format(**names))
     assert "Traceback" not in err
 
 
@@ -205,5 +206,5 @@ def test_an_unusable_proxy_variable_fails_at_start(
     monkeypatch.setenv("HTTPS_PROXY", "ftp://user:hunter22@proxy.invalid:21")
     code, out, err = call(capsys, "http://127.0.0.1:9", "--mock")
     assert (code, out) == (2, "")
-    assert err.splitlines()[-1] == "Error: HTTPS_PROXY: not a usable proxy URL (http, https, socks5 or socks5h)"
+    assert err == "oa2mcp: HTTPS_PROXY: not a usable proxy URL (http, https, socks5 or socks5h)\n"
     assert "hunter22" not in err

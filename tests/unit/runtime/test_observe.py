@@ -182,3 +182,16 @@ def test_prometheus_metrics_count_calls_statuses_and_rejections() -> None:
     assert 'oa2mcp_requests_rejected_total{reason="forbidden"} 1.0' in text
     assert "oa2mcp_tool_calls_in_flight 0.0" in text
     assert "_created" not in text
+
+
+def test_a_refused_call_is_counted_and_audited_with_its_reason(caplog: pytest.LogCaptureFixture) -> None:
+    sink = Sink()
+    observer = Observer(metrics=sink, audit=True, audit_arguments=False, secrets=list)
+    with caplog.at_level(logging.INFO, logger="oa2mcp.audit"):
+        observer.refused("admin_delete", {"id": 1}, "forbidden")
+    assert sink.rejections == ["forbidden"]
+    assert sink.finished_calls == []
+    (record,) = [r for r in caplog.records if r.name == "oa2mcp.audit"]
+    fields = record.fields  # type: ignore[attr-defined]
+    assert (fields["client"], fields["tool"], fields["outcome"]) == ("anonymous", "admin_delete", "forbidden")
+    assert "arguments" not in fields
