@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import logging
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -17,10 +16,13 @@ from typing import Any
 
 from .auth import AuthError, load_credentials
 from .call import CallOptions, ToolCaller
-from .options import add_to_parser, options_for, split_pairs
+from .logs import announce, configure_logging, log_level, set_secrets
+from .observe import Observer, looks_secret
+from .options import ENVIRONMENT_HELP, add_to_parser, options_for, split_pairs
 from .table import relink_table
+from .transport import INSECURE_WARNING, TransportError, check_proxies, tls_context
 
-__all__ = ["StartError", "make_caller", "run", "runtime_parser", "serve", "split_pairs"]
+__all__ = ["StartError", "make_caller", "run", "runtime_parser", "serve", "split_pairs", "start_logging"]
 
 
 class StartError(Exception):
@@ -29,7 +31,7 @@ class StartError(Exception):
 
 def runtime_parser(program: str, description: str) -> argparse.ArgumentParser:
     """The runtime options of `oa2mcp serve`, as an argparse parser."""
-    parser = argparse.ArgumentParser(prog=program, description=description)
+    parser = argparse.ArgumentParser(prog=program, description=description, epilog=ENVIRONMENT_HELP)
     add_to_parser(parser, options_for(("server", "upstream")))
     return parser
 
@@ -45,6 +47,19 @@ def _environ(environ: Mapping[str, str], prefix: str | None) -> dict[str, str]:
     return merged
 
 
+def start_logging(values: Mapping[str, Any], environ: Mapping[str, str]) -> None:
+    """Log to stderr as `--log-format`/`--log-level` say (`OA2MCP_LOG_LEVEL` when the level is not given).
+
+    Raises:
+        StartError: `OA2MCP_LOG_LEVEL` names no level.
+    """
+    try:
+        level = log_level(values.get("log_level"), environ)
+    except ValueError as err:
+        raise StartError(str(err)) from err
+    configure_logging(level=level, fmt=values.get("log_format") or "text")
+
+
 def make_caller(
     table: Mapping[str, Mapping[str, Any]],
     security: Mapping[str, Mapping[str, Any]],
@@ -53,28 +68,75 @@ def make_caller(
     environ: Mapping[str, str],
     env_prefix: str | None = None,
 ) -> ToolCaller:
-    """The runtime that calls `table`'s tools, configured by the `upstream` option values.
+    """The runtime that calls `table`'s tools, configured by the `upstream` option values; from now on the
+    secrets it holds are masked in every log line.
 
     Raises:
-        StartError: a malformed `--server-var`/`--header`/`--auth`, or a credential for no declared scheme.
+        StartError: a malformed `--server-var`/`--header`/`--auth`, a credential for no declared scheme, a
+            TLS file that cannot be used (`--ca-bundle`, `--client-cert`, `--client-key`) or an unusable proxy
+            variable.
     """
     try:
+        verify = tls_context(
+            ca_bundle=values.get("ca_bundle"),
+            client_cert=values.get("client_cert"),
+            client_key=values.get("client_key"),
+            insecure=bool(values.get("insecure_skip_verify")),
+            environ=environ,
+        )
+        check_proxies(environ)
+        headers = split_pairs(values["headers"], option="--header", sep=":")
         options = CallOptions(
             mock=values["mock"],
             base_url=values["base_url"],
             server_vars=split_pairs(values["server_vars"], option="--server-var"),
-            headers=split_pairs(values["headers"], option="--header", sep=":"),
+            headers=headers,
             timeout=values["timeout"],
             max_response_bytes=values["max_response_bytes"],
+            verify=verify,
+            client_cert=bool(values.get("client_cert")),
             max_response_chars=values["max_response_chars"],
             max_concurrency=values.get("max_upstream_concurrency"),
         )
         credentials = load_credentials(
             security, flags=split_pairs(values["auth"], option="--auth"), environ=_environ(environ, env_prefix)
         )
-    except (ValueError, AuthError) as err:
+    except (ValueError, AuthError, TransportError) as err:
         raise StartError(str(err)) from err
-    return ToolCaller(table, security_schemes=security, credentials=credentials, options=options)
+    if values.get("insecure_skip_verify"):
+        announce(f"WARNING: {INSECURE_WARNING}", level="WARNING")  # whatever --log-level says
+    caller = ToolCaller(table, security_schemes=security, credentials=credentials, options=options)
+    header_secrets = [value for name, value in headers.items() if looks_secret(name)]
+    set_secrets(lambda: [*caller.auth.secrets, *header_secrets])
+    return caller
+
+
+RESERVED_PATHS = ("/mcp", "/healthz", "/readyz")
+
+
+def _observer(values: Mapping[str, Any], caller: ToolCaller) -> tuple[Observer | None, Any]:
+    """The observer of tool calls the options ask for, and the metrics it counts into (HTTP only).
+
+    Raises:
+        StartError: `--metrics-path` is not a path of its own.
+    """
+    metrics = None
+    if values["transport"] == "http" and not values.get("no_metrics"):
+        path = values.get("metrics_path") or ""
+        if not path.startswith("/") or path.rstrip("/") in RESERVED_PATHS or any(c in path for c in "?#{} "):
+            raise StartError(
+                f"--metrics-path {path!r}: expected a path such as /metrics, other than /mcp, /healthz and /readyz"
+            )
+        from .metrics import PrometheusMetrics  # noqa: PLC0415  (prometheus_client: HTTP with metrics only)
+
+        metrics = PrometheusMetrics()
+    audit, audit_arguments = bool(values.get("audit")), bool(values.get("audit_arguments"))
+    if metrics is None and not (audit or audit_arguments):
+        return None, None
+    observer = Observer(
+        metrics=metrics, audit=audit, audit_arguments=audit_arguments, secrets=lambda: caller.auth.secrets
+    )
+    return observer, metrics
 
 
 def serve(
@@ -96,7 +158,8 @@ def serve(
     client sees every tool).
 
     Raises:
-        StartError: a client's key variable is unset, or `--rate-limit` is not a rate.
+        StartError: a client's key variable is unset, `--rate-limit` is not a rate, or another `server` option
+            value cannot work (checked before anything is served).
     """
     import anyio  # noqa: PLC0415
 
@@ -114,6 +177,7 @@ def serve(
         policy = AccessPolicy.from_data(access if http else None, environ=environ)
     except ValueError as err:
         raise StartError(str(err)) from err
+    observer, metrics = _observer(values, caller)
     control = AccessControl(policy, listing, default_rate=rate)
     server = build_server(
         name=name,
@@ -123,6 +187,7 @@ def serve(
         caller=caller,
         access=control,
         catalog=catalog,
+        observer=observer,
     )
     gc.enable()
     gc.freeze()  # the tool table lives as long as the process: keep it out of every later collection
@@ -134,7 +199,9 @@ def serve(
         return build_inbound(values, policy, environ=environ, host=values["host"], port=port)
 
     anyio.run(
-        lambda: serve_http(server, caller, values, tool_count=len(listing), program=program, make_inbound=make_inbound)
+        lambda: serve_http(
+            server, caller, values, tool_count=len(listing), program=program, make_inbound=make_inbound, metrics=metrics
+        )
     )
 
 
@@ -144,13 +211,9 @@ def run(
     """Parse the command line and serve `data` (a tool table as `oa2mcp generate` writes it) until the client
     leaves or the process is interrupted. Returns the exit status (2: bad options or credentials)."""
     args = runtime_parser(program, f"MCP server for {data['name']}").parse_args(argv)
-    logging.basicConfig(
-        stream=sys.stderr,
-        level=os.environ.get("OA2MCP_LOG_LEVEL", "WARNING").upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
     values = vars(args)
     try:
+        start_logging(values, os.environ)
         caller = make_caller(
             relink_table(data["listing"], data["table"]),
             data["security"],
