@@ -12,15 +12,18 @@ import gc
 import logging
 import os
 import sys
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Collection, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .auth import AuthError, load_credentials
 from .call import CallOptions, ToolCaller
 from .options import add_to_parser, options_for, split_pairs
 from .table import relink_table
 
-__all__ = ["StartError", "make_caller", "run", "runtime_parser", "serve", "split_pairs"]
+if TYPE_CHECKING:
+    from .toolsmode import OperationTools
+
+__all__ = ["StartError", "make_caller", "run", "runtime_parser", "serve", "split_pairs", "tools_mode"]
 
 
 class StartError(Exception):
@@ -77,6 +80,22 @@ def make_caller(
     return ToolCaller(table, security_schemes=security, credentials=credentials, options=options)
 
 
+def tools_mode(
+    values: Mapping[str, Any], *, listing: list[dict[str, Any]], caller: ToolCaller, pinned: Collection[str] = ()
+) -> tuple[list[dict[str, Any]], OperationTools | None]:
+    """The tools/list entries `--tools` (the `tools_mode` value; None: `tools`) shows, and the search tools.
+
+    Raises:
+        StartError: `hybrid` with nothing to keep listed, or a kept tool named like a search tool.
+    """
+    from .toolsmode import open_tools_mode  # noqa: PLC0415
+
+    try:
+        return open_tools_mode(values.get("tools_mode") or "tools", listing=listing, caller=caller, pinned=pinned)
+    except ValueError as err:
+        raise StartError(str(err)) from err
+
+
 def serve(
     *,
     name: str,
@@ -89,9 +108,11 @@ def serve(
     access: Mapping[str, Any] | None = None,
     catalog: Mapping[str, Any] | None = None,
     environ: Mapping[str, str] = os.environ,
+    operations: OperationTools | None = None,
 ) -> None:
-    """Serve `listing` through `caller` (and the prompts and resources of `catalog`) on the transport the
-    `server` option values choose, until the client leaves (stdio) or the process is interrupted (http).
+    """Serve `listing` through `caller` (and the prompts and resources of `catalog`; in search mode,
+    `operations`' tools: see `tools_mode`) on the transport the `server` option values choose, until the client
+    leaves (stdio) or the process is interrupted (http).
     `access` is the config's clients and forwarded headers as plain data (HTTP only: on stdio the one local
     client sees every tool).
 
@@ -115,6 +136,8 @@ def serve(
     except ValueError as err:
         raise StartError(str(err)) from err
     control = AccessControl(policy, listing, default_rate=rate)
+    if operations is not None:
+        operations.index()  # built now (GitHub: ~0.2 s), not during the first search
     server = build_server(
         name=name,
         version=version,
@@ -123,6 +146,7 @@ def serve(
         caller=caller,
         access=control,
         catalog=catalog,
+        operations=operations,
     )
     gc.enable()
     gc.freeze()  # the tool table lives as long as the process: keep it out of every later collection
@@ -150,6 +174,8 @@ def run(
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     values = vars(args)
+    # The project's own default for `--tools` (the config's `tools_mode` when it was generated).
+    values["tools_mode"] = values.get("tools_mode") or data.get("tools_mode")
     try:
         caller = make_caller(
             relink_table(data["listing"], data["table"]),
@@ -158,16 +184,18 @@ def run(
             environ=os.environ,
             env_prefix=env_prefix,
         )
+        listing, operations = tools_mode(values, listing=data["listing"], caller=caller, pinned=data.get("pinned", ()))
         serve(
             name=data["name"],
             version=data["version"],
             instructions=data["instructions"],
-            listing=data["listing"],
+            listing=listing,
             caller=caller,
             values=values,
             program=program,
             access=data.get("access"),
             catalog=data["catalog"],
+            operations=operations,
         )
     except StartError as err:
         print(f"{program}: {err}", file=sys.stderr)

@@ -18,6 +18,7 @@ from .auth import redact
 from .call import ToolCaller
 from .catalog import catalog_handlers
 from .inbound import ApiKeyHeader, Inbound
+from .toolsmode import OperationTools
 
 logger = logging.getLogger("oa2mcp.server")
 
@@ -33,22 +34,28 @@ def build_server(
     caller: ToolCaller,
     access: AccessControl | None = None,
     catalog: Mapping[str, Any] | None = None,
+    operations: OperationTools | None = None,
 ) -> Server[Any]:
     """An MCP server listing `listing` (tools/list entries), calling the upstream through `caller`; `access`
     says which tools each caller sees and may call, how often, and which of its headers go upstream; `catalog`
-    holds the prompts and resources (`catalog.py`)."""
+    holds the prompts and resources (`catalog.py`); in search mode, `operations` answers its three tools, over the
+    operations each caller may use."""
     access = access or AccessControl.everyone(listing)
 
     async def list_tools(ctx: Any, params: types.PaginatedRequestParams | None) -> types.ListToolsResult:
         return access.list_tools(ctx.request)
 
+    tools: dict[str, Any] = {**caller.tools, **(operations.tools if operations is not None else {})}
+
     async def call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
-        if params.name not in caller.tools:
+        if params.name not in tools:
             raise MCPError(types.INVALID_PARAMS, f"Unknown tool: {params.name}")
         refused = access.check_call(ctx.request, params.name)
         if refused is not None:
             return refused
         try:
+            if operations is not None and params.name in operations.tools:
+                return await operations.call(params.name, params.arguments)
             return await caller.call(params.name, params.arguments, headers=access.forwarded_headers(ctx.request))
         except Exception as err:  # the top of a request handler: one failing call never takes the server down
             # One redacted line, no traceback: an exception's text may carry a URL with a key in it.
@@ -66,7 +73,7 @@ def build_server(
         name,
         version=version,
         instructions=instructions[:MAX_INSTRUCTIONS] or None,
-        get_tool_input_schema=lambda name: caller.tools[name]["inputSchema"] if name in caller.tools else None,
+        get_tool_input_schema=lambda name: tools[name]["inputSchema"] if name in tools else None,
         on_list_tools=list_tools,
         on_call_tool=call_tool,
         **(catalog_handlers(catalog) if catalog else {}),
