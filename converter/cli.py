@@ -256,7 +256,6 @@ def _make_caller(spec: str | None, kwargs: dict[str, Any], *, use_cache: bool = 
     """
     from converter.pipeline import build_served  # noqa: PLC0415
     from converter.runtime.app import StartError, make_caller, tools_mode  # noqa: PLC0415
-    from converter.runtime.toolsmode import pinned_names  # noqa: PLC0415
     from converter.served import default_cache_dir  # noqa: PLC0415
 
     source, config = _inputs(spec, kwargs["config_path"])
@@ -273,7 +272,11 @@ def _make_caller(spec: str | None, kwargs: dict[str, Any], *, use_cache: bool = 
         kwargs = {**kwargs, "base_url": config.base_url}
     if not kwargs["tools_mode"] and config is not None:
         kwargs = {**kwargs, "tools_mode": config.tools_mode}
-    pinned = pinned_names(served.table, config.tools) if config is not None else []
+    pinned: list[str] = []
+    if config is not None and kwargs["tools_mode"] == "hybrid":
+        from converter.runtime.toolsmode import pinned_names  # noqa: PLC0415
+
+        pinned = pinned_names(served.table, config.tools)
     try:
         caller = make_caller(served.table, served.security, kwargs, environ=os.environ)
         tools = tools_mode(kwargs, listing=served.listing, caller=caller, pinned=pinned)

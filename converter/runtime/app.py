@@ -88,10 +88,13 @@ def tools_mode(
     Raises:
         StartError: `hybrid` with nothing to keep listed, or a kept tool named like a search tool.
     """
+    mode = values.get("tools_mode") or "tools"
+    if mode == "tools":
+        return listing, None  # without importing search mode's modules: a plain start pays nothing for them
     from .toolsmode import open_tools_mode  # noqa: PLC0415
 
     try:
-        return open_tools_mode(values.get("tools_mode") or "tools", listing=listing, caller=caller, pinned=pinned)
+        return open_tools_mode(mode, listing=listing, caller=caller, pinned=pinned)
     except ValueError as err:
         raise StartError(str(err)) from err
 

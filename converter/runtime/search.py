@@ -94,7 +94,7 @@ _TEMPLATE_RE = re.compile(r"^\{.*\}$")
 def split_words(text: str) -> list[str]:
     """Lower-case words of `text`, identifiers split: `listForRepo` → list, for, repo."""
     if text.isascii():
-        return [word.lower() for word in _ASCII_WORD_RE.findall(text)]
+        return " ".join(_ASCII_WORD_RE.findall(text)).lower().split()
     text = _CAMEL_RE.sub(r"\1 \2", _ACRONYM_RE.sub(r"\1 \2", text))
     return _WORD_RE.findall(text.lower())
 
@@ -162,7 +162,8 @@ class SearchIndex:
         self.operations = list(operations)
         self._stemmer = Stemmer.Stemmer("english")
         self._stem_cache: dict[str, str] = {}
-        self._stopwords = frozenset(STOPWORDS_EN_PLUS)
+        # Stop words, and single characters (`{id}`'s "s" of "URLs", "v" of "v1"): never worth a match.
+        self._stopwords = frozenset(STOPWORDS_EN_PLUS) | set("abcdefghijklmnopqrstuvwxyz0123456789")
         self._verbs = {self._stem(verb): action for action, verbs in _VERBS.items() for verb in verbs}
         self._also_read = {self._stem(verb) for verb in _ALSO_READ}
         documents = [self._document(op) for op in self.operations]
@@ -187,7 +188,8 @@ class SearchIndex:
         return stem
 
     def _stems(self, words: Sequence[str]) -> list[str]:
-        return list(self._stemmer.stemWords([word for word in words if len(word) > 1 and word not in self._stopwords]))
+        stopwords = self._stopwords
+        return list(self._stemmer.stemWords([word for word in words if word not in stopwords]))
 
     def _tokens(self, text: str) -> list[str]:
         return self._stems(split_words(text))

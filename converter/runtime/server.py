@@ -7,7 +7,7 @@ import logging
 import socket
 import sys
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import mcp_types as types
 from mcp.server.lowlevel import Server
@@ -18,7 +18,9 @@ from .auth import redact
 from .call import ToolCaller
 from .catalog import catalog_handlers
 from .inbound import ApiKeyHeader, Inbound
-from .toolsmode import OperationTools
+
+if TYPE_CHECKING:
+    from .toolsmode import OperationTools
 
 logger = logging.getLogger("oa2mcp.server")
 
