@@ -312,6 +312,7 @@ def serve(spec: str | None, no_cache: bool, **kwargs: Any) -> None:
     the config's `clients:` give each its tools and rate limit. Logs go to stderr; on stdio, stdout carries
     the MCP protocol only.
     """
+    from converter.budget import BUDGET_MARK  # noqa: PLC0415
     from converter.runtime.app import StartError  # noqa: PLC0415
     from converter.runtime.app import serve as run_server  # noqa: PLC0415
 
@@ -319,7 +320,8 @@ def serve(spec: str | None, no_cache: bool, **kwargs: Any) -> None:
     gc.disable()  # building the tools makes millions of acyclic objects: collecting them meanwhile only costs time
     served, caller, (listing, operations) = _make_caller(spec, kwargs, use_cache=not no_cache)
     for warning in served.warnings:
-        logging.getLogger("oa2mcp").warning("%s", warning)
+        if operations is None or BUDGET_MARK not in warning:  # search mode lists three tools, not the API
+            logging.getLogger("oa2mcp").warning("%s", warning)
     try:
         run_server(
             name=served.name,

@@ -208,3 +208,35 @@ def test_generate_keeps_the_configs_tools_mode_and_tools(tmp_path: Path) -> None
     data = json.loads((tmp_path / "out" / "pet_shelter_mcp" / "tools.json").read_text(encoding="utf-8"))
     assert (data["tools_mode"], data["pinned"]) == ("hybrid", ["shelters_search"])
     assert data["table"]["shelters_search"]["operationId"] == "shelters.search"
+
+
+@pytest.mark.parametrize(("mode", "budget_warned"), [("tools", True), ("search", False)])
+def test_serve_warns_of_the_tool_budget_only_when_it_lists_every_tool(mode: str, budget_warned: bool) -> None:
+    command = [
+        sys.executable,
+        "-m",
+        "converter",
+        "serve",
+        GITHUB,
+        "--tools",
+        mode,
+        "--transport",
+        "http",
+        "--port",
+        "0",
+    ]
+    proc = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    lines = []
+    try:
+        assert proc.stderr is not None
+        while not lines or "serving" not in lines[-1]:
+            line = proc.stderr.readline()
+            assert line, "the server exited before listening: " + "".join(lines)
+            lines.append(line)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        if proc.stderr:
+            proc.stderr.close()
+    assert any("tokens in tools/list (budget:" in line for line in lines) is budget_warned
+    assert f"serving {1223 if mode == 'tools' else 3} tools" in lines[-1]
