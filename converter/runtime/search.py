@@ -162,7 +162,7 @@ class SearchIndex:
         self.operations = list(operations)
         self._stemmer = Stemmer.Stemmer("english")
         self._stem_cache: dict[str, str] = {}
-        # Stop words, and single characters (`{id}`'s "s" of "URLs", "v" of "v1"): never worth a match.
+        # Stop words and single characters ("v" of "v1", "s" of "URLs"): never worth a match.
         self._stopwords = frozenset(STOPWORDS_EN_PLUS) | set("abcdefghijklmnopqrstuvwxyz0123456789")
         self._verbs = {self._stem(verb): action for action, verbs in _VERBS.items() for verb in verbs}
         self._also_read = {self._stem(verb) for verb in _ALSO_READ}
