@@ -9,9 +9,11 @@ Usage:
    with the operation(s) a person would pick; each task is searched as `search_operations` does
    (`SearchIndex.search`), and a hit is an expected operation first (top-1) or among the first three (top-3).
    Target: >= 90% top-3 on each API.
-2. Index build time on each spec (target: <= 0.3 s for GitHub's 1,223 operations): the first build in this
-   process (as at a server's start; bm25s and PyStemmer already imported — their import is reported on its
-   own) and the median of `--runs` more, wall and CPU time. A query's median time too.
+2. Index build time on each spec (target: <= 0.3 s of CPU for GitHub's 1,223 operations; the build is
+   single-threaded, so on an idle machine wall time is the same, while on a shared one it adds the wait for a
+   core): the first build in this process (as at a server's start; bm25s and PyStemmer already imported —
+   their import is reported on its own) and the median of `--runs` more, wall and CPU time. A query's median
+   time too.
 3. tools/list characters (compact JSON of the result, as a client receives it) in search mode for GitHub,
    Stripe and Kubernetes, next to the same API in `--tools tools` mode and to FastMCP's.
 4. FastMCP: `bench/fastmcp_search.py` under `--fastmcp-python` (a venv with fastmcp; it is not one of
@@ -147,8 +149,8 @@ def main() -> int:
             entry["fastmcp"] = theirs
         report["apis"][api] = entry
         failed |= ours["top3"] < TOP3_TARGET
-        if api == "GitHub":
-            failed |= ours["build_first_s"] > BUILD_TARGET_S
+        if api == "GitHub":  # CPU time: on a shared machine the wall clock also counts waiting for a core
+            failed |= ours["build_first_cpu_s"] > BUILD_TARGET_S
         if args.misses:
             for index in misses:
                 print(f"  {api} miss: {queries[index]!r} -> {ours['results'][index]} (want {expected[index][0]})")
