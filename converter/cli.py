@@ -355,6 +355,8 @@ def call(spec: str, tool: str | None, args_json: str | None, arg_pairs: tuple[st
     """Call one TOOL of SPEC through the same runtime as `serve`, and print what the model would see.
 
     With --config whose `spec:` names the spec, SPEC may be left out: `oa2mcp call --config FILE TOOL`.
+    With --tools search, TOOL may be a search tool:
+    `oa2mcp call SPEC search_operations --args '{"query": "close an issue"}' --tools search`.
     Exits 1 when the result is an error (bad arguments, upstream 4xx/5xx, unreachable upstream).
     """
     import anyio  # noqa: PLC0415
