@@ -134,6 +134,10 @@ def serve(
         rate = parse_rate(values["rate_limit"]) if values.get("rate_limit") else None
     except ValueError as err:
         raise StartError(f"--rate-limit: {err}") from err
+    if operations is not None and access:
+        from .toolsmode import with_search_tools  # noqa: PLC0415
+
+        access = with_search_tools(access)
     try:
         policy = AccessPolicy.from_data(access if http else None, environ=environ)
     except ValueError as err:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import enum
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -283,9 +283,11 @@ class SearchIndex:
                 return stem, frozenset({action, Action.READ}) if stem in self._also_read else frozenset({action})
         return None, frozenset()
 
-    def search(self, query: str, *, limit: int = 5, tag: str | None = None) -> list[tuple[Operation, float]]:
-        """The best `limit` operations for `query` (only those tagged `tag`, when given), best first; none when no
-        word of the query occurs in any operation."""
+    def search(
+        self, query: str, *, limit: int = 5, tag: str | None = None, among: Collection[str] | None = None
+    ) -> list[tuple[Operation, float]]:
+        """The best `limit` operations for `query` (only those tagged `tag`, and named in `among`, when given),
+        best first; none when no word of the query occurs in any operation."""
         import numpy  # noqa: PLC0415  (bm25s's own dependency)
 
         verb, actions = self.query_verb(query)
@@ -308,5 +310,7 @@ class SearchIndex:
             scores *= numpy.array(boost)
         if tag is not None:
             scores *= numpy.array([1.0 if tag in op.tags else 0.0 for op in self.operations])
+        if among is not None:
+            scores *= numpy.array([1.0 if op.name in among else 0.0 for op in self.operations])
         order = numpy.argsort(-scores, kind="stable")[:limit]
         return [(self.operations[int(i)], float(scores[i])) for i in order if scores[i] > 0]

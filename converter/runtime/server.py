@@ -56,9 +56,11 @@ def build_server(
         if refused is not None:
             return refused
         try:
+            headers = access.forwarded_headers(ctx.request)
             if operations is not None and params.name in operations.tools:
-                return await operations.call(params.name, params.arguments)
-            return await caller.call(params.name, params.arguments, headers=access.forwarded_headers(ctx.request))
+                allowed = access.allowed_tools(ctx.request)
+                return await operations.call(params.name, params.arguments, allowed=allowed, headers=headers)
+            return await caller.call(params.name, params.arguments, headers=headers)
         except Exception as err:  # the top of a request handler: one failing call never takes the server down
             # One redacted line, no traceback: an exception's text may carry a URL with a key in it.
             logger.error("tool %s failed: %s", params.name, redact(f"{type(err).__name__}: {err}", caller.auth.secrets))

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .call import ToolCaller
     from .search import SearchIndex
 
-__all__ = ["MODES", "SEARCH_TOOLS", "OperationTools", "open_tools_mode", "pinned_names"]
+__all__ = ["MODES", "SEARCH_TOOLS", "OperationTools", "open_tools_mode", "pinned_names", "with_search_tools"]
 
 MODES = ("tools", "search", "hybrid")
 SEARCH, DESCRIBE, CALL = "search_operations", "describe_operation", "call_operation"
@@ -107,12 +107,21 @@ class OperationTools:
             self._index = SearchIndex(operations_of(self._listing, self.caller.tools))
         return self._index
 
-    def _unknown(self, name: str) -> types.CallToolResult:
-        hint = did_you_mean(name, self._entries)
+    def _unknown(self, name: str, names: Collection[str]) -> types.CallToolResult:
+        hint = did_you_mean(name, names)
         return error_result(f"Unknown operation '{name}'{hint}. search_operations finds operations by task.")
 
-    async def call(self, name: str, arguments: Mapping[str, Any] | None) -> types.CallToolResult:
-        """Run one of the three tools; every failure is an `is_error` result the model can read.
+    async def call(
+        self,
+        name: str,
+        arguments: Mapping[str, Any] | None,
+        *,
+        allowed: Collection[str] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> types.CallToolResult:
+        """Run one of the three tools for a caller who may use the operations in `allowed` (None: all), sending
+        its forwarded `headers` with a call; every failure is an `is_error` result the model can read. An
+        operation outside `allowed` is unknown, as one that does not exist: its name is not given away.
 
         Raises:
             KeyError: `name` is not one of the three.
@@ -121,22 +130,25 @@ class OperationTools:
         problems = argument_problems(self._validators[name], arguments)
         if problems:
             return error_result("Invalid arguments:\n" + "\n".join(f"- {p}" for p in problems))
+        names: Collection[str] = self._entries if allowed is None else [n for n in self._entries if n in allowed]
         if name == SEARCH:
-            return self._search(arguments)
+            return self._search(arguments, among=None if allowed is None else set(names))
         operation = arguments["name"]
-        if operation not in self._entries:
-            return self._unknown(operation)
+        if operation not in self._entries or (allowed is not None and operation not in allowed):
+            return self._unknown(operation, names)
         if name == DESCRIBE:
             return _text(self._entries[operation])
-        return await self.caller.call(operation, arguments.get("arguments") or {})
+        return await self.caller.call(operation, arguments.get("arguments") or {}, headers=headers)
 
-    def _search(self, arguments: Mapping[str, Any]) -> types.CallToolResult:
+    def _search(self, arguments: Mapping[str, Any], *, among: set[str] | None) -> types.CallToolResult:
         index = self.index()
+        operations = index.operations if among is None else [op for op in index.operations if op.name in among]
+        tags = sorted({tag for op in operations for tag in op.tags})
         tag = arguments.get("tag")
-        if tag is not None and tag not in index.tags:
-            known = ", ".join(index.tags) or "none: this API tags no operation"
-            return error_result(f"Unknown tag '{tag}'{did_you_mean(tag, index.tags)}. Tags: {known}")
-        found = index.search(arguments["query"], limit=arguments.get("limit", 5), tag=tag)
+        if tag is not None and tag not in tags:
+            known = ", ".join(tags) or "none: no operation here has a tag"
+            return error_result(f"Unknown tag '{tag}'{did_you_mean(tag, tags)}. Tags: {known}")
+        found = index.search(arguments["query"], limit=arguments.get("limit", 5), tag=tag, among=among)
         matches = [
             {
                 "name": op.name,
@@ -151,6 +163,18 @@ class OperationTools:
         if not matches:
             result["note"] = "No operation matches these words; try other words for the task, or fewer."
         return _text(result)
+
+
+def with_search_tools(access: Mapping[str, Any]) -> dict[str, Any]:
+    """An access policy (plain data, `access.py`) whose clients limited to some tools may also use the three
+    search tools — which then find and call only those tools."""
+    clients = [
+        {**client, "tools": [*client["tools"], *(tool["name"] for tool in SEARCH_TOOLS)]}
+        if client.get("tools") is not None
+        else client
+        for client in access.get("clients", ())
+    ]
+    return {**access, "clients": clients}
 
 
 def pinned_names(table: Mapping[str, Mapping[str, Any]], keys: Collection[str]) -> list[str]:

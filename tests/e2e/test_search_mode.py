@@ -19,6 +19,7 @@ from mcp import Client, StdioServerParameters
 from converter.codegen.project import ProjectOptions, generate_project
 from converter.pipeline import build_toolset
 from tests.conftest import FIXTURES, ROOT
+from tests.e2e.inbound import ADMIN_KEY, READER_KEY, USER_TOKEN, client_with, write_config
 from tests.e2e.servers import http_mcp_server
 from tests.e2e.test_serve import ENV, SPEC, text_of
 from tests.e2e.upstream import Upstream
@@ -240,3 +241,31 @@ def test_serve_warns_of_the_tool_budget_only_when_it_lists_every_tool(mode: str,
             proc.stderr.close()
     assert any("tokens in tools/list (budget:" in line for line in lines) is budget_warned
     assert f"serving {1223 if mode == 'tools' else 3} tools" in lines[-1]
+
+
+async def test_a_config_client_finds_and_calls_only_its_tools(upstream: Upstream, tmp_path: Path) -> None:
+    clients = "  reader:\n    key_env: TEST_READER_KEY\n    tools: [list_pets, pets_get_by_id]\n"
+    config = write_config(tmp_path / "oa2mcp.yaml", clients, extra="forward_headers: [X-User-Token]\n")
+    cmd = [sys.executable, "-m", "converter", "serve", "--config", str(config), "--tools", "search", "--no-cache"]
+    cmd += ["--base-url", f"{upstream.url}/v1", "--transport", "http", "--port", "0"]
+    env = {**os.environ, **ENV, "OA2MCP_API_KEYS": ADMIN_KEY, "TEST_READER_KEY": READER_KEY}
+    async with http_mcp_server(cmd, env=env, cwd=ROOT) as url:
+        async with client_with(url, {"X-API-Key": READER_KEY, "X-User-Token": USER_TOKEN}) as client:
+            assert [tool.name for tool in (await client.list_tools()).tools] == SEARCH_TOOLS
+            found = {match["name"] for match in await search(client, "delete or update a pet", limit=25)}
+            assert found == {"list_pets", "pets_get_by_id"}
+            before = len(upstream.received)
+            refused = [
+                await client.call_tool("call_operation", {"name": "delete_pet", "arguments": {"id": 7}}),
+                await client.call_tool("describe_operation", {"name": "delete_pet"}),
+            ]
+            assert len(upstream.received) == before
+            result = await client.call_tool("call_operation", {"name": "pets_get_by_id", "arguments": {"id": 7}})
+        async with client_with(url, {"X-API-Key": ADMIN_KEY}) as admin:
+            everything = {match["name"] for match in await search(admin, "delete or update a pet", limit=25)}
+    for answer in refused:
+        assert answer.is_error is True and text_of(answer).startswith("Unknown operation 'delete_pet'")
+        assert "did you mean 'delete_pet'" not in text_of(answer)
+    assert result.is_error is False, text_of(result)
+    assert upstream.last().path == "/v1/pets/7" and upstream.last().headers["x-user-token"] == USER_TOKEN
+    assert {"delete_pet", "pets_update", "list_pets"} <= everything

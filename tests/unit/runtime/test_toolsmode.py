@@ -9,7 +9,13 @@ import httpx
 import pytest
 
 from converter.runtime.call import CallOptions, ToolCaller
-from converter.runtime.toolsmode import SEARCH_TOOLS, OperationTools, open_tools_mode, pinned_names
+from converter.runtime.toolsmode import (
+    SEARCH_TOOLS,
+    OperationTools,
+    open_tools_mode,
+    pinned_names,
+    with_search_tools,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -155,7 +161,7 @@ async def test_unknown_names_and_tags_and_bad_arguments_are_tool_errors() -> Non
             "Unknown operation 'get_pett' (did you mean 'get_pet'?). search_operations finds operations by task."
         )
     result = await operations.call("search_operations", {"query": "pet", "tag": "pet"})
-    assert result.is_error is True and text(result) == "Unknown tag 'pet'. Tags: none: this API tags no operation"
+    assert result.is_error is True and text(result) == "Unknown tag 'pet'. Tags: none: no operation here has a tag"
     result = await operations.call("search_operations", {"limit": 0})
     assert result.is_error is True
     assert text(result).splitlines() == [
@@ -175,3 +181,35 @@ async def test_only_the_callers_tools_are_found_and_callable() -> None:
     assert "delete_pet" not in [match["name"] for match in found["matches"]]
     result = await operations.call("call_operation", {"name": "delete_pet", "arguments": {"id": 1}})
     assert result.is_error is True and text(result).startswith("Unknown operation 'delete_pet'")
+
+
+async def test_a_caller_limited_to_some_tools_finds_and_calls_only_those() -> None:
+    received: list[httpx.Request] = []
+    operations = OperationTools(make_caller(received), LISTING)
+    allowed = {"get_owner", "search_operations"}
+    found = json.loads(text(await operations.call("search_operations", {"query": "get a pet"}, allowed=allowed)))
+    assert [match["name"] for match in found["matches"]] == ["get_owner"]
+    for tool_name, arguments in (
+        ("describe_operation", {"name": "get_pet"}),
+        ("call_operation", {"name": "get_pet", "arguments": {"id": 1}}),
+        ("call_operation", {"name": "get_pett", "arguments": {"id": 1}}),  # no suggestion of a hidden name
+    ):
+        result = await operations.call(tool_name, arguments, allowed=allowed)
+        assert result.is_error is True and text(result).startswith(f"Unknown operation '{arguments['name']}'")
+        assert "'get_pet'?" not in text(result)
+    result = await operations.call(
+        "call_operation", {"name": "get_owner", "arguments": {"id": 3}}, allowed=allowed, headers={"X-User": "u1"}
+    )
+    assert result.is_error is False
+    assert [(r.url.path, r.headers.get("x-user")) for r in received] == [("/owners/3", "u1")]
+
+
+def test_clients_limited_to_some_tools_may_also_use_the_search_tools() -> None:
+    access = {"clients": [{"name": "a", "tools": ["get_pet"]}, {"name": "b"}], "forward_headers": ["X-User"]}
+    assert with_search_tools(access) == {
+        "clients": [
+            {"name": "a", "tools": ["get_pet", "search_operations", "describe_operation", "call_operation"]},
+            {"name": "b"},
+        ],
+        "forward_headers": ["X-User"],
+    }
