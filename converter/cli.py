@@ -247,10 +247,15 @@ def _runtime_options(*scopes: str) -> Callable[[Callable[..., None]], Callable[.
     return decorate
 
 
-def _make_caller(spec: str | None, kwargs: dict[str, Any], *, use_cache: bool = False) -> tuple[Any, Any]:
-    """Load SPEC (through the tool cache when asked) and prepare the runtime that calls its tools."""
+def _make_caller(spec: str | None, kwargs: dict[str, Any], *, use_cache: bool = False) -> tuple[Any, Any, Any]:
+    """Load SPEC (through the tool cache when asked) and prepare the runtime that calls its tools.
+
+    Returns:
+        The tools as plain data, the runtime, and the tools the `--tools` mode (`kwargs["tools_mode"]`, set here
+        from the config when not given) lists: `(listing, search tools or None)`.
+    """
     from converter.pipeline import build_served  # noqa: PLC0415
-    from converter.runtime.app import StartError, make_caller  # noqa: PLC0415
+    from converter.runtime.app import StartError, make_caller, tools_mode  # noqa: PLC0415
     from converter.served import default_cache_dir  # noqa: PLC0415
 
     source, config = _inputs(spec, kwargs["config_path"])
@@ -265,11 +270,19 @@ def _make_caller(spec: str | None, kwargs: dict[str, Any], *, use_cache: bool = 
     )
     if not kwargs["base_url"] and config is not None:
         kwargs = {**kwargs, "base_url": config.base_url}
+    if not kwargs["tools_mode"] and config is not None:
+        kwargs = {**kwargs, "tools_mode": config.tools_mode}
+    pinned: list[str] = []
+    if config is not None and kwargs["tools_mode"] == "hybrid":
+        from converter.runtime.toolsmode import pinned_names  # noqa: PLC0415
+
+        pinned = pinned_names(served.table, config.tools)
     try:
         caller = make_caller(served.table, served.security, kwargs, environ=os.environ)
+        tools = tools_mode(kwargs, listing=served.listing, caller=caller, pinned=pinned)
     except StartError as err:  # one line, as for a bad spec: the message names the option
         raise ConverterError(None, str(err)) from err
-    return served, caller
+    return served, caller, tools
 
 
 @cli.command()
@@ -305,25 +318,28 @@ def serve(spec: str | None, no_cache: bool, **kwargs: Any) -> None:
     ALL_PROXY and NO_PROXY (the upstream is reached through that proxy), SSL_CERT_FILE / SSL_CERT_DIR (CAs to
     trust).
     """
+    from converter.budget import BUDGET_MARK  # noqa: PLC0415
     from converter.runtime.app import StartError  # noqa: PLC0415
     from converter.runtime.app import serve as run_server  # noqa: PLC0415
 
     _configure_logging(kwargs)
     gc.disable()  # building the tools makes millions of acyclic objects: collecting them meanwhile only costs time
-    served, caller = _make_caller(spec, kwargs, use_cache=not no_cache)
+    served, caller, (listing, operations) = _make_caller(spec, kwargs, use_cache=not no_cache)
     for warning in served.warnings:
-        logging.getLogger("oa2mcp").warning("%s", warning)
+        if operations is None or BUDGET_MARK not in warning:  # search mode lists three tools, not the API
+            logging.getLogger("oa2mcp").warning("%s", warning)
     try:
         run_server(
             name=served.name,
             version=served.version or __version__,
             instructions=served.instructions,
-            listing=served.listing,
+            listing=listing,
             caller=caller,
             values=kwargs,
             program="oa2mcp",
             access=served.access,
             catalog=served.catalog,
+            operations=operations,
         )
     except StartError as err:
         raise ConverterError(None, str(err)) from err
@@ -345,6 +361,8 @@ def call(spec: str, tool: str | None, args_json: str | None, arg_pairs: tuple[st
     """Call one TOOL of SPEC through the same runtime as `serve`, and print what the model would see.
 
     With --config whose `spec:` names the spec, SPEC may be left out: `oa2mcp call --config FILE TOOL`.
+    With --tools search, TOOL may be a search tool:
+    `oa2mcp call SPEC search_operations --args '{"query": "close an issue"}' --tools search`.
     Exits 1 when the result is an error (bad arguments, upstream 4xx/5xx, unreachable upstream).
 
     \b
@@ -374,17 +392,19 @@ def call(spec: str, tool: str | None, args_json: str | None, arg_pairs: tuple[st
         except json.JSONDecodeError:
             arguments[name] = value
     _configure_logging(kwargs)
-    _, caller = _make_caller(spec_arg, kwargs)
-    if tool not in caller.tools:
+    _, caller, (listing, operations) = _make_caller(spec_arg, kwargs)
+    searching = operations is not None and tool in operations.tools
+    if tool not in caller.tools and not searching:
         from converter.config import did_you_mean  # noqa: PLC0415
 
-        hint = did_you_mean(tool, set(caller.tools))
-        names = ", ".join(sorted(caller.tools)[:20])
+        hint = did_you_mean(tool, {*caller.tools, *(operations.tools if operations is not None else ())})
+        names = ", ".join(sorted(entry["name"] for entry in listing)[:20])
         raise click.BadParameter(f"no tool {tool!r}{hint}; tools: {names}", param_hint="TOOL")
+    handler = operations.call if searching else caller.call
 
     async def run() -> Any:
         try:
-            return await caller.call(tool, arguments)
+            return await handler(tool, arguments)
         finally:
             await caller.aclose()
 
@@ -467,6 +487,8 @@ def generate(
     from converter.codegen.output import diff_tree, write_tree  # noqa: PLC0415
     from converter.codegen.project import ProjectOptions, generate_project  # noqa: PLC0415
     from converter.pipeline import build_toolset  # noqa: PLC0415
+    from converter.runtime.toolsmode import pinned_names  # noqa: PLC0415
+    from converter.served import tool_table  # noqa: PLC0415
 
     if package is not None and package_name(package) != package:
         raise click.BadParameter(f"not a Python package name; try {package_name(package)!r}", param_hint="--name")
@@ -480,7 +502,12 @@ def generate(
     _progress(f"generating the project for {len(toolset.tools):,} tools (models with datamodel-code-generator)")
     spec_name = source.rstrip("/").rsplit("/", 1)[-1]
     options = ProjectOptions(
-        package=package, spec_name=spec_name, registry_name=registry_name, access=access_policy(config, toolset)
+        package=package,
+        spec_name=spec_name,
+        registry_name=registry_name,
+        tools_mode=config.tools_mode if config is not None else None,
+        pinned=tuple(pinned_names(tool_table(toolset), config.tools)) if config is not None else (),
+        access=access_policy(config, toolset),
     )
     files = generate_project(toolset, options)
     target = Path(output)

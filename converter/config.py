@@ -7,7 +7,6 @@ it is applied to an API (`converter.selection`, `converter.overrides`).
 
 from __future__ import annotations
 
-import difflib
 import enum
 import os
 import re
@@ -17,6 +16,7 @@ from typing import Any
 
 from converter.errors import ConfigError, Location
 from converter.loader import is_url, load_document
+from converter.runtime.suggest import did_you_mean
 from converter.tools import Prompt
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "DESCRIPTION_LIMIT",
     "METHODS",
     "MISSING",
+    "TOOLS_MODES",
     "ArgOverride",
     "ClientConfig",
     "Config",
@@ -160,16 +161,8 @@ class Config:
     """Added to the spec's description in the server instructions."""
     prompts: tuple[Prompt, ...] = ()
 
-
-def did_you_mean(word: str, choices: list[str] | tuple[str, ...] | set[str]) -> str:
-    """` (did you mean 'x'?)` for the closest of `choices`, or "" when none is close."""
-    pool = sorted(choices)
-    close = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
-    if not close:
-        lowered = {choice.lower(): choice for choice in pool}
-        close = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
-        close = [lowered[c] for c in close]
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    tools_mode: str | None = None
+    """`tools`, `search` or `hybrid` (what `--tools` says when it is not given); None: not set."""
 
 
 def _check_keys(data: Mapping[str, Any], allowed: tuple[str, ...], location: Location) -> None:
@@ -426,7 +419,19 @@ _TOP_KEYS = (
     "forward_headers",
     "instructions",
     "prompts",
+    "tools_mode",
 )
+TOOLS_MODES = ("tools", "search", "hybrid")
+
+
+def _tools(value: Any, location: Location) -> dict[str, ToolOverride]:
+    """`tools:`, a mapping of operations to their settings; or a list of operations, named with no changes (what
+    `tools_mode: hybrid` needs to keep them listed)."""
+    if isinstance(value, list):
+        keys = [(_string(key, location.child(index)), location.child(index)) for index, key in enumerate(value)]
+        return {key: ToolOverride(key=key, location=where) for key, where in keys}
+    entries = _mapping(value, location, "a mapping of operations to their settings, or a list of operations")
+    return {str(key): _tool(str(key), entry, location.child(str(key))) for key, entry in entries.items()}
 
 
 def parse_config(data: Any, *, location: Location) -> Config:
@@ -446,10 +451,12 @@ def parse_config(data: Any, *, location: Location) -> Config:
     _check_keys(descriptions, ("max_chars",), location.child("descriptions"))
     budget = _mapping(top.get("budget", {}), location.child("budget"))
     _check_keys(budget, ("max_tools", "max_tokens"), location.child("budget"))
-    tools = {
-        str(key): _tool(str(key), value, location.child("tools", str(key)))
-        for key, value in _mapping(top.get("tools", {}), location.child("tools")).items()
-    }
+    tools = _tools(top.get("tools", {}), location.child("tools"))
+    tools_mode = top.get("tools_mode")
+    if tools_mode is not None and tools_mode not in TOOLS_MODES:
+        hint = did_you_mean(tools_mode, TOOLS_MODES) if isinstance(tools_mode, str) else ""
+        message = f"expected {', '.join(TOOLS_MODES)}, got {_kind(tools_mode)}{hint}"
+        raise ConfigError(location.child("tools_mode"), message)
     clients = tuple(
         _client(str(name), value, location.child("clients", str(name)))
         for name, value in _mapping(top.get("clients", {}), location.child("clients")).items()
@@ -478,6 +485,7 @@ def parse_config(data: Any, *, location: Location) -> Config:
         if "instructions" in top
         else None,
         prompts=parse_prompts(top.get("prompts"), location.child("prompts")),
+        tools_mode=tools_mode,
     )
 
 

@@ -161,14 +161,19 @@ def store(cache_dir: Path, key: str, served: Served, *, sources: list[str]) -> N
 
 
 def tool_table(toolset: ToolSet) -> dict[str, dict[str, Any]]:
-    """The tools as the runtime reads them: name → inputSchema, outputSchema and binding, all plain data."""
+    """The tools as the runtime reads them: name → inputSchema, outputSchema and binding, all plain data; and the
+    operationId and tags, which search mode (`runtime/search.py`) ranks by."""
     table: dict[str, dict[str, Any]] = {}
     for tool in toolset.tools:
-        entry = {
+        entry: dict[str, Any] = {
             "inputSchema": tool.input_schema,
             "outputSchema": tool.output_schema,
             "binding": binding_to_json(tool.binding),
         }
+        if tool.operation_id:
+            entry["operationId"] = tool.operation_id
+        if tool.tags:
+            entry["tags"] = list(tool.tags)
         if tool.mock is not None:
             entry["mock"] = tool.mock.to_json()
         if tool.response is not None:

@@ -156,6 +156,12 @@ class AccessControl:
             result = self._lists[key] = types.ListToolsResult(tools=tools)
         return result
 
+    def allowed_tools(self, request: Any) -> frozenset[str] | None:
+        """The tools the caller of `request` may list and call (None: every tool); search mode's tools find and
+        call only these."""
+        _, client = self._client(request)
+        return client.tools if client is not None else None
+
     def check_call(self, request: Any, tool: str) -> types.CallToolResult | None:
         """None when the caller may call `tool` now; an `isError` result when over its rate limit.
 

@@ -11,8 +11,8 @@ import argparse
 import gc
 import os
 import sys
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Collection, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .auth import AuthError, load_credentials
 from .call import CallOptions, ToolCaller
@@ -22,7 +22,19 @@ from .options import ENVIRONMENT_HELP, add_to_parser, options_for, split_pairs
 from .table import relink_table
 from .transport import INSECURE_WARNING, TransportError, check_proxies, tls_context
 
-__all__ = ["StartError", "make_caller", "run", "runtime_parser", "serve", "split_pairs", "start_logging"]
+if TYPE_CHECKING:
+    from .toolsmode import OperationTools
+
+__all__ = [
+    "StartError",
+    "make_caller",
+    "run",
+    "runtime_parser",
+    "serve",
+    "split_pairs",
+    "start_logging",
+    "tools_mode",
+]
 
 
 class StartError(Exception):
@@ -139,6 +151,25 @@ def _observer(values: Mapping[str, Any], caller: ToolCaller) -> tuple[Observer |
     return observer, metrics
 
 
+def tools_mode(
+    values: Mapping[str, Any], *, listing: list[dict[str, Any]], caller: ToolCaller, pinned: Collection[str] = ()
+) -> tuple[list[dict[str, Any]], OperationTools | None]:
+    """The tools/list entries `--tools` (the `tools_mode` value; None: `tools`) shows, and the search tools.
+
+    Raises:
+        StartError: `hybrid` with nothing to keep listed, or a kept tool named like a search tool.
+    """
+    mode = values.get("tools_mode") or "tools"
+    if mode == "tools":
+        return listing, None  # without importing search mode's modules: a plain start pays nothing for them
+    from .toolsmode import open_tools_mode  # noqa: PLC0415
+
+    try:
+        return open_tools_mode(mode, listing=listing, caller=caller, pinned=pinned)
+    except ValueError as err:
+        raise StartError(str(err)) from err
+
+
 def serve(
     *,
     name: str,
@@ -151,9 +182,11 @@ def serve(
     access: Mapping[str, Any] | None = None,
     catalog: Mapping[str, Any] | None = None,
     environ: Mapping[str, str] = os.environ,
+    operations: OperationTools | None = None,
 ) -> None:
-    """Serve `listing` through `caller` (and the prompts and resources of `catalog`) on the transport the
-    `server` option values choose, until the client leaves (stdio) or the process is interrupted (http).
+    """Serve `listing` through `caller` (and the prompts and resources of `catalog`; in search mode,
+    `operations`' tools: see `tools_mode`) on the transport the `server` option values choose, until the client
+    leaves (stdio) or the process is interrupted (http).
     `access` is the config's clients and forwarded headers as plain data (HTTP only: on stdio the one local
     client sees every tool).
 
@@ -173,12 +206,18 @@ def serve(
         rate = parse_rate(values["rate_limit"]) if values.get("rate_limit") else None
     except ValueError as err:
         raise StartError(f"--rate-limit: {err}") from err
+    if operations is not None and access:
+        from .toolsmode import with_search_tools  # noqa: PLC0415
+
+        access = with_search_tools(access)
     try:
         policy = AccessPolicy.from_data(access if http else None, environ=environ)
     except ValueError as err:
         raise StartError(str(err)) from err
     observer, metrics = _observer(values, caller)
     control = AccessControl(policy, listing, default_rate=rate)
+    if operations is not None:
+        operations.index()  # built now (GitHub: ~0.2 s), not during the first search
     server = build_server(
         name=name,
         version=version,
@@ -188,6 +227,7 @@ def serve(
         access=control,
         catalog=catalog,
         observer=observer,
+        operations=operations,
     )
     gc.enable()
     gc.freeze()  # the tool table lives as long as the process: keep it out of every later collection
@@ -212,6 +252,8 @@ def run(
     leaves or the process is interrupted. Returns the exit status (2: bad options or credentials)."""
     args = runtime_parser(program, f"MCP server for {data['name']}").parse_args(argv)
     values = vars(args)
+    # The project's own default for `--tools` (the config's `tools_mode` when it was generated).
+    values["tools_mode"] = values.get("tools_mode") or data.get("tools_mode")
     try:
         start_logging(values, os.environ)
         caller = make_caller(
@@ -221,16 +263,18 @@ def run(
             environ=os.environ,
             env_prefix=env_prefix,
         )
+        listing, operations = tools_mode(values, listing=data["listing"], caller=caller, pinned=data.get("pinned", ()))
         serve(
             name=data["name"],
             version=data["version"],
             instructions=data["instructions"],
-            listing=data["listing"],
+            listing=listing,
             caller=caller,
             values=values,
             program=program,
             access=data.get("access"),
             catalog=data["catalog"],
+            operations=operations,
         )
     except StartError as err:
         print(f"{program}: {err}", file=sys.stderr)

@@ -283,6 +283,16 @@ OPTIONS: tuple[Option, ...] = (
         default=DEFAULT_MAX_RESPONSE_CHARS,
         minimum=100,
     ),
+    Option(
+        "--tools",
+        "tools_mode",
+        "tools: one MCP tool per operation. search: three tools instead (search_operations, describe_operation, "
+        "call_operation), for APIs too big to list. hybrid: the operations with an entry under the config's "
+        "`tools:` as tools, plus the three for the rest. Default: the config's tools_mode, else tools.",
+        kind="choice",
+        scope="upstream",  # `oa2mcp call` takes it too: `call SPEC search_operations --tools search`
+        choices=("tools", "search", "hybrid"),
+    ),
 )
 
 

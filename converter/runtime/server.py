@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import socket
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import mcp_types as types
 from mcp.server.lowlevel import Server
@@ -19,6 +19,9 @@ from .catalog import catalog_handlers
 from .inbound import ApiKeyHeader, Inbound
 from .logs import announce
 from .observe import Observer, note_internal_error
+
+if TYPE_CHECKING:
+    from .toolsmode import OperationTools
 
 logger = logging.getLogger("oa2mcp.server")
 
@@ -35,18 +38,22 @@ def build_server(
     access: AccessControl | None = None,
     catalog: Mapping[str, Any] | None = None,
     observer: Observer | None = None,
+    operations: OperationTools | None = None,
 ) -> Server[Any]:
     """An MCP server listing `listing` (tools/list entries), calling the upstream through `caller`; `access`
     says which tools each caller sees and may call, how often, and which of its headers go upstream; `catalog`
     holds the prompts and resources (`catalog.py`); `observer` (if any) counts and audits each call of a known
-    tool, refused ones included."""
+    tool, refused ones included; in search mode, `operations` answers its three tools, over the operations each
+    caller may use."""
     access = access or AccessControl.everyone(listing)
 
     async def list_tools(ctx: Any, params: types.PaginatedRequestParams | None) -> types.ListToolsResult:
         return access.list_tools(ctx.request)
 
+    tools: dict[str, Any] = {**caller.tools, **(operations.tools if operations is not None else {})}
+
     async def call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
-        if params.name not in caller.tools:
+        if params.name not in tools:
             raise MCPError(types.INVALID_PARAMS, f"Unknown tool: {params.name}")
         try:
             refused = access.check_call(ctx.request, params.name)
@@ -59,12 +66,17 @@ def build_server(
                 observer.refused(params.name, params.arguments, "rate_limited")
             return refused
         headers = access.forwarded_headers(ctx.request)
+        allowed = access.allowed_tools(ctx.request) if operations is not None else None
         if observer is None:
-            return await forward(params, headers)
-        return await observer.observe(params.name, params.arguments, lambda: forward(params, headers))
+            return await forward(params, headers, allowed)
+        return await observer.observe(params.name, params.arguments, lambda: forward(params, headers, allowed))
 
-    async def forward(params: types.CallToolRequestParams, headers: Mapping[str, str]) -> types.CallToolResult:
+    async def forward(
+        params: types.CallToolRequestParams, headers: Mapping[str, str], allowed: Any
+    ) -> types.CallToolResult:
         try:
+            if operations is not None and params.name in operations.tools:
+                return await operations.call(params.name, params.arguments, allowed=allowed, headers=headers)
             return await caller.call(params.name, params.arguments, headers=headers)
         except Exception as err:  # the top of a request handler: one failing call never takes the server down
             # One redacted line, no traceback: an exception's text may carry a URL with a key in it.
@@ -83,7 +95,7 @@ def build_server(
         name,
         version=version,
         instructions=instructions[:MAX_INSTRUCTIONS] or None,
-        get_tool_input_schema=lambda name: caller.tools[name]["inputSchema"] if name in caller.tools else None,
+        get_tool_input_schema=lambda name: tools[name]["inputSchema"] if name in tools else None,
         on_list_tools=list_tools,
         on_call_tool=call_tool,
         **(catalog_handlers(catalog) if catalog else {}),

@@ -161,7 +161,11 @@ def describe_failure(err: httpx.HTTPError, *, url: httpx.URL, client_cert: bool)
         return None
     text = str(err)
     tls = any(isinstance(seen, ssl.SSLError) for seen in _chain(err))
-    if not (tls or isinstance(err, httpx.RemoteProtocolError) or "disconnected" in text.lower()):
+    # Without a client certificate, a server that requires one closes the connection after the TLS 1.3 handshake:
+    # the client sees a protocol error, or (on a busy machine, when the close beats the request) a read or write
+    # on a reset connection.
+    hung_up = isinstance(err, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError))
+    if not (tls or hung_up or "disconnected" in text.lower()):
         return None
     detail = f" ({text.rstrip('.')})" if text else ""
     hint = (

@@ -118,3 +118,24 @@ async def test_serve_and_the_generated_server_behave_identically(
     assert made[0] == listing, "tools/list differs"
     assert made[1] == results, "results differ"
     assert made[2] == requests, "upstream requests differ"
+
+
+async def test_search_mode_is_the_same_in_serve_and_the_generated_server(upstream: Upstream, generated: Path) -> None:
+    calls: list[tuple[str, dict[str, Any]]] = [
+        ("search_operations", {"query": "upload a photo of a pet", "limit": 3}),
+        ("search_operations", {"query": "pets", "tag": "shelters"}),
+        ("describe_operation", {"name": "register_volunteer"}),
+        ("call_operation", {"name": "pets_get_by_id", "arguments": {"id": 7}}),
+        ("call_operation", {"name": "pets_get_by_id", "arguments": {"id": "seven"}}),
+    ]
+    outcomes = []
+    for kind in ("serve", "generated"):
+        cmd, env = command(kind, upstream, generated, "--tools", "search")
+        async with Client(StdioServerParameters(command=cmd[0], args=cmd[1:], env=env, cwd=str(ROOT))) as client:
+            listing = [tool.name for tool in (await client.list_tools()).tools]
+            results = [(await client.call_tool(name, args)).model_dump(mode="json") for name, args in calls]
+        outcomes.append((listing, results))
+    assert outcomes[0][0] == ["search_operations", "describe_operation", "call_operation"]
+    assert [result["is_error"] for result in outcomes[0][1]] == [False, False, False, False, True]
+    assert "upload_pet_photo" in outcomes[0][1][0]["content"][0]["text"]
+    assert outcomes[1] == outcomes[0]

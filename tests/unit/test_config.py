@@ -174,7 +174,17 @@ def test_a_key_with_a_slash_is_escaped_in_the_location() -> None:
         ({"include": ["pets"]}, "c.yaml#/include: expected a mapping, got a list"),
         ({"include": {"tags": {"a": 1}}}, "c.yaml#/include/tags: expected a list of strings, got a mapping"),
         ({"include": {"tags": ["a", 2]}}, "c.yaml#/include/tags/1: expected a string, got 2 (a number)"),
-        ({"tools": ["listPets"]}, "c.yaml#/tools: expected a mapping, got a list"),
+        (
+            {"tools": "listPets"},
+            "c.yaml#/tools: expected a mapping of operations to their settings, or a list of operations, got "
+            "'listPets' (a string)",
+        ),
+        ({"tools": ["listPets", 3]}, "c.yaml#/tools/1: expected a string, got 3 (a number)"),
+        (
+            {"tools_mode": "serch"},
+            "c.yaml#/tools_mode: expected tools, search, hybrid, got 'serch' (a string) (did you mean 'search'?)",
+        ),
+        ({"tools_mode": True}, "c.yaml#/tools_mode: expected tools, search, hybrid, got true (a boolean)"),
         ({"tools": {"op": None}}, "c.yaml#/tools/op: expected a mapping, got null"),
         (
             {"tools": {"op": {"args": {"limit": 10}}}},
@@ -343,3 +353,17 @@ def test_the_example_config_parses() -> None:
     assert set(config.tools) == {"listPets", "pets/get-by-id", "shelters.search"}
     assert config.tools["listPets"].args["X-Request-ID"].value == "adoption-desk"
     assert config.description_max_chars == 400
+
+
+def test_tools_as_a_list_names_operations_with_no_changes() -> None:
+    config = parse_config({"tools": ["listPets", "GET /pets/{id}"]}, location=Location("c.yaml"))
+    assert list(config.tools) == ["listPets", "GET /pets/{id}"]
+    entry = config.tools["GET /pets/{id}"]
+    assert (entry.key, entry.name, entry.description, dict(entry.args)) == ("GET /pets/{id}", None, None, {})
+    assert str(entry.location) == "c.yaml#/tools/1"
+
+
+@pytest.mark.parametrize("mode", ["tools", "search", "hybrid"])
+def test_tools_mode_is_parsed(mode: str) -> None:
+    assert parse_config({"tools_mode": mode}, location=Location("c.yaml")).tools_mode == mode
+    assert parse_config({}, location=Location("c.yaml")).tools_mode is None

@@ -95,3 +95,12 @@ def test_a_hang_up_over_https_hints_at_the_client_certificate() -> None:
     assert without is not None and "pass --client-cert FILE and --client-key FILE" in without
     given = describe_failure(closed, url=httpx.URL("https://api.example.com/x"), client_cert=True)
     assert given is not None and "Check that --client-cert/--client-key are the ones it accepts" in given
+
+
+@pytest.mark.parametrize("error", [httpx.ReadError(""), httpx.WriteError("")])
+def test_a_reset_connection_over_https_is_a_hang_up_too(error: httpx.HTTPError) -> None:
+    text = describe_failure(error, url=httpx.URL("https://api.example.com/x"), client_cert=False)
+    assert text is not None and text.startswith(
+        "TLS with the upstream api.example.com failed: it closed the connection"
+    )
+    assert describe_failure(error, url=httpx.URL("http://api.example.com/x"), client_cert=False) is None

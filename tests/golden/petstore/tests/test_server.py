@@ -44,7 +44,7 @@ async def test_every_tool_is_served_and_reaches_the_upstream(upstream: Any) -> N
     }
     params = StdioServerParameters(
         command=sys.executable,
-        args=["-m", "pet_shelter_mcp", "--base-url", upstream.url, "--timeout", "10"],
+        args=["-m", "pet_shelter_mcp", "--base-url", upstream.url, "--timeout", "10", "--tools", "tools"],
         env={**os.environ, **credentials},
     )
     async with Client(params) as client:
