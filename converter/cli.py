@@ -264,7 +264,7 @@ def _make_caller(spec: str | None, kwargs: dict[str, Any], *, use_cache: bool = 
         overlays=kwargs["overlays"],
     )
     if not kwargs["base_url"] and config is not None:
-        kwargs = {**kwargs, "base_url": config.base_url}
+        kwargs["base_url"] = config.base_url  # in place: `serve --workers` hands these values to each worker
     try:
         caller = make_caller(served.table, served.security, kwargs, environ=os.environ)
     except StartError as err:
@@ -292,8 +292,13 @@ def serve(spec: str | None, no_cache: bool, **kwargs: Any) -> None:
 
     Logs go to stderr; on stdio, stdout carries the MCP protocol only.
     """
+    from converter.runtime.app import scale_problem  # noqa: PLC0415
     from converter.runtime.app import serve as run_server  # noqa: PLC0415
 
+    problem = scale_problem(kwargs)  # before the build, which may take a while on a big spec
+    if problem:
+        click.echo(f"oa2mcp: {problem}", err=True)
+        sys.exit(EXIT_ERROR)
     _configure_logging()
     gc.disable()  # building the tools makes millions of acyclic objects: collecting them meanwhile only costs time
     served, caller = _make_caller(spec, kwargs, use_cache=not no_cache)

@@ -41,7 +41,7 @@ _BASE_DEPENDENCIES = (
     "httpx>=0.27",
     "jsonschema>=4.23",
     "anyio>=4.5",
-    "uvicorn>=0.30",
+    "uvicorn>=0.50",
     "starlette>=0.40",
     "sniffio>=1.3",
 )

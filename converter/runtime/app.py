@@ -20,7 +20,16 @@ from .call import CallOptions, ToolCaller
 from .options import add_to_parser, options_for, split_pairs
 from .table import relink_table
 
-__all__ = ["StartError", "make_caller", "run", "runtime_parser", "serve", "split_pairs"]
+__all__ = [
+    "StartError",
+    "configure_logging",
+    "make_caller",
+    "run",
+    "runtime_parser",
+    "scale_problem",
+    "serve",
+    "split_pairs",
+]
 
 
 class StartError(Exception):
@@ -43,6 +52,29 @@ def _environ(environ: Mapping[str, str], prefix: str | None) -> dict[str, str]:
             if key.startswith(head) and not merged.get("OA2MCP_AUTH_" + key[len(head) :]):
                 merged["OA2MCP_AUTH_" + key[len(head) :]] = value
     return merged
+
+
+def scale_problem(values: Mapping[str, Any]) -> str | None:
+    """What is wrong with the `--workers` asked for, if anything: workers serve HTTP, and each holds its own
+    MCP sessions, so a client whose session was opened on one worker would be lost on the next."""
+    if values["workers"] <= 1:
+        return None
+    if values["transport"] != "http":
+        return f"--workers {values['workers']} needs --transport http (a stdio server has one client)"
+    if not values["stateless"]:
+        return (
+            f"--workers {values['workers']} needs --stateless: a session opened on one worker is unknown to the others"
+        )
+    return None
+
+
+def configure_logging() -> None:
+    """Log to stderr (stdout may carry the protocol) at `OA2MCP_LOG_LEVEL` (default WARNING)."""
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=os.environ.get("OA2MCP_LOG_LEVEL", "WARNING").upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
 
 
 def make_caller(
@@ -84,13 +116,36 @@ def serve(
     caller: ToolCaller,
     values: Mapping[str, Any],
     program: str,
+    env_prefix: str | None = None,
 ) -> None:
     """Serve `listing` through `caller` on the transport the `server` option values choose, until the client
-    leaves (stdio) or the process is interrupted (http)."""
+    leaves (stdio) or the process is told to stop (http: SIGTERM or Ctrl-C, then a graceful shutdown).
+
+    Raises:
+        SystemExit: status 2, after one line on stderr, for server options that cannot work together.
+    """
     import anyio  # noqa: PLC0415
 
     from .server import build_server, serve_http, serve_stdio  # noqa: PLC0415
 
+    problem = scale_problem(values)
+    if problem:
+        print(f"{program}: {problem}", file=sys.stderr, flush=True)
+        raise SystemExit(2)
+    if values["workers"] > 1:
+        from .workers import serve_workers  # noqa: PLC0415
+
+        serve_workers(
+            name=name,
+            version=version,
+            instructions=instructions,
+            listing=listing,
+            caller=caller,
+            values=values,
+            program=program,
+            env_prefix=env_prefix,
+        )
+        return
     server = build_server(name=name, version=version, instructions=instructions, listing=listing, caller=caller)
     gc.enable()
     gc.freeze()  # the tool table lives as long as the process: keep it out of every later collection
@@ -106,11 +161,7 @@ def run(
     """Parse the command line and serve `data` (a tool table as `oa2mcp generate` writes it) until the client
     leaves or the process is interrupted. Returns the exit status (2: bad options or credentials)."""
     args = runtime_parser(program, f"MCP server for {data['name']}").parse_args(argv)
-    logging.basicConfig(
-        stream=sys.stderr,
-        level=os.environ.get("OA2MCP_LOG_LEVEL", "WARNING").upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging()
     values = vars(args)
     try:
         caller = make_caller(
@@ -131,5 +182,6 @@ def run(
         caller=caller,
         values=values,
         program=program,
+        env_prefix=env_prefix,
     )
     return 0

@@ -85,6 +85,42 @@ def http_app(server: Server[Any], *, host: str, stateless: bool, tool_count: int
     )
 
 
+def build_http_app(server: Server[Any], values: Mapping[str, Any], *, tool_count: int) -> Any:
+    """The ASGI app `serve_http` runs, as the `server` option values say: the one place both a single process
+    and each worker (`workers.worker_app`) make it."""
+    return http_app(server, host=values["host"], stateless=values["stateless"], tool_count=tool_count)
+
+
+def listen(host: str, port: int, *, program: str) -> socket.socket:
+    """A TCP socket listening on `host`:`port` (0: a free port), bound before any worker starts, so `--port 0`
+    reports the port it really got and every worker accepts on the same socket.
+
+    Raises:
+        SystemExit: status 2, after one line on stderr: the port is taken, the address is not local, ...
+    """
+    try:
+        sock = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
+    except OSError as err:
+        print(f"{program}: cannot listen on {host}:{port}: {err.strerror or err}", file=sys.stderr, flush=True)
+        raise SystemExit(2) from err
+    # asyncio sets TCP_NODELAY on accepted connections only when the listener says IPPROTO_TCP, which
+    # create_server() leaves at 0; without it every response waits ~40 ms for the client's delayed ACK.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return sock
+
+
+def announce(sock: socket.socket, *, tool_count: int, program: str, workers: int = 1) -> None:
+    """The line on stderr that tells the MCP URL (tests and scripts wait for it)."""
+    bound_host, bound_port = sock.getsockname()[:2]
+    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
+    processes = f" ({workers} workers)" if workers > 1 else ""
+    print(
+        f"{program}: serving {tool_count} tools at http://{shown}:{bound_port}/mcp{processes}",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 async def serve_http(
     server: Server[Any],
     caller: ToolCaller,
@@ -93,28 +129,19 @@ async def serve_http(
     tool_count: int,
     program: str = "oa2mcp",
 ) -> None:
-    """Serve streamable HTTP as the `server` option values say (`host`, `port`, `stateless`, ...) until
-    interrupted."""
+    """Serve streamable HTTP as the `server` option values say (`host`, `port`, `stateless`, ...) in this
+    process, until SIGTERM or Ctrl-C ends it gracefully (see `workers.GracefulServer`)."""
     import uvicorn  # noqa: PLC0415
 
-    host, port, stateless = values["host"], values["port"], values["stateless"]
+    from .workers import GracefulServer, ServedApp  # noqa: PLC0415
 
-    app = http_app(server, host=host, stateless=stateless, tool_count=tool_count)
-    config = uvicorn.Config(app, log_level="warning", lifespan="on")
-    # Bind first, so that `--port 0` reports the port it really got.
+    app = ServedApp(build_http_app(server, values, tool_count=tool_count), caller)
+    config = uvicorn.Config(
+        app, log_level="warning", lifespan="on", timeout_graceful_shutdown=values["shutdown_timeout"]
+    )
     try:
-        sock = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
-    except OSError as err:  # port taken, address not local, no permission: one line, not a traceback
-        print(f"{program}: cannot listen on {host}:{port}: {err.strerror or err}", file=sys.stderr, flush=True)
-        await caller.aclose()
-        raise SystemExit(2) from err
-    # asyncio sets TCP_NODELAY on accepted connections only when the listener says IPPROTO_TCP, which
-    # create_server() leaves at 0; without it every response waits ~40 ms for the client's delayed ACK.
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    bound_host, bound_port = sock.getsockname()[:2]
-    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
-    print(f"{program}: serving {tool_count} tools at http://{shown}:{bound_port}/mcp", file=sys.stderr, flush=True)
-    try:
-        await uvicorn.Server(config).serve(sockets=[sock])
+        sock = listen(values["host"], values["port"], program=program)
+        announce(sock, tool_count=tool_count, program=program)
+        await GracefulServer(config).serve(sockets=[sock])
     finally:
         await caller.aclose()

@@ -1,0 +1,218 @@
+"""The HTTP server's processes: how one ends on SIGTERM, and `--workers N` on one shared listening socket.
+
+Ending: uvicorn stops accepting, lets the requests in flight finish for at most `--shutdown-timeout` seconds,
+cancels the rest and runs the app's shutdown; `GracefulServer` then returns normally (exit status 0, upstream
+pools closed) where uvicorn itself would raise the signal again and die by it.
+
+Workers: uvicorn's own multiprocess supervisor spawns them (a fresh interpreter each), so they cannot inherit
+the tools in memory. The first process writes the tool table to a JSON file only its user can read, and each
+worker's app factory (`worker_app`, found by its module's name: in a generated server, that server's own copy
+of this runtime) loads it, without parsing the spec again. The option values, `--auth` credentials and
+`--header`s included, reach the workers in their environment (`OA2MCP_WORKER_OPTIONS`), never in a file or on
+a command line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import gc
+import json
+import logging
+import os
+import signal
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from uvicorn.config import STARTUP_FAILURE
+from uvicorn.supervisors.multiprocess import Multiprocess
+
+from .call import ToolCaller
+from .server import announce, build_http_app, build_server, listen
+from .table import relink_table
+
+__all__ = ["OPTIONS_ENV", "GracefulServer", "ServedApp", "serve_workers", "worker_app"]
+
+logger = logging.getLogger("oa2mcp.server")
+
+OPTIONS_ENV = "OA2MCP_WORKER_OPTIONS"
+"""The environment variable that carries the option values (JSON) from the first process to its workers."""
+
+_SCHEMAS = frozenset({"inputSchema", "outputSchema"})
+
+
+class GracefulServer(uvicorn.Server):
+    """uvicorn's server, returning normally after the graceful shutdown a SIGTERM or SIGINT starts.
+
+    uvicorn raises a caught signal again once it has shut down, so the process dies by it (status 143): the
+    upstream connection pools would not be closed, and an orchestrator would count a clean stop as a failure.
+    """
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        """While serving, SIGTERM and SIGINT start the graceful shutdown (a second SIGINT forces it)."""
+        if threading.current_thread() is not threading.main_thread():
+            yield  # signal handlers can only be set from the main thread
+            return
+        previous = {sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+
+class _Supervisor(Multiprocess):
+    """uvicorn's supervisor, closing its own copy of the listening socket as soon as it is told to stop.
+
+    The workers close theirs when they begin shutting down; while the supervisor kept one open, the kernel
+    would go on queueing new connections that no process will ever accept, instead of refusing them.
+    """
+
+    def _stop_listening(self) -> None:
+        for sock in self.sockets:
+            sock.close()
+
+    def handle_term(self) -> None:
+        self._stop_listening()
+        super().handle_term()
+
+    def handle_int(self) -> None:
+        self._stop_listening()
+        super().handle_int()
+
+    @property
+    def failed_to_start(self) -> bool:
+        """A worker died before it served: the supervisor stopped rather than restart it for ever."""
+        return any(process.exitcode == STARTUP_FAILURE for process in self.processes)
+
+
+def _write_tools(
+    *, name: str, version: str, instructions: str, listing: list[dict[str, Any]], caller: ToolCaller, program: str
+) -> str:
+    """The tools as one JSON file in the temporary directory, readable by this user only (mode 0600)."""
+    # Each table entry's schemas are the listing's: written once, linked again by the reader.
+    table = {tool: {k: v for k, v in entry.items() if k not in _SCHEMAS} for tool, entry in caller.tools.items()}
+    data = {
+        "name": name,
+        "version": version,
+        "instructions": instructions,
+        "listing": listing,
+        "table": table,
+        "security": caller.security_schemes,
+    }
+    fd, path = tempfile.mkstemp(prefix=f"{program}-tools-", suffix=".json")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    return path
+
+
+def serve_workers(
+    *,
+    name: str,
+    version: str,
+    instructions: str,
+    listing: list[dict[str, Any]],
+    caller: ToolCaller,
+    values: Mapping[str, Any],
+    program: str,
+    env_prefix: str | None,
+) -> None:
+    """Serve streamable HTTP from `values["workers"]` processes on one socket until SIGTERM or Ctrl-C, then stop
+    each gracefully. `caller` (made here to check the options and credentials) only lends its tool table.
+
+    Raises:
+        SystemExit: status 2, after one line on stderr: the address cannot be used, or no worker could start.
+    """
+    workers = values["workers"]
+    sock = listen(values["host"], values["port"], program=program)
+    path = None
+    try:
+        path = _write_tools(
+            name=name, version=version, instructions=instructions, listing=listing, caller=caller, program=program
+        )
+        os.environ[OPTIONS_ENV] = json.dumps(dict(values))
+        config = uvicorn.Config(
+            functools.partial(worker_app, path, program, env_prefix),
+            factory=True,
+            workers=workers,
+            log_level="warning",
+            lifespan="on",
+            timeout_graceful_shutdown=values["shutdown_timeout"],
+        )
+        supervisor = _Supervisor(config, sockets=[sock])
+        announce(sock, tool_count=len(listing), program=program, workers=workers)
+        supervisor.run()
+    except OSError as err:  # the temporary directory is not writable
+        print(f"{program}: cannot write the tool table for the workers: {err.strerror or err}", file=sys.stderr)
+        raise SystemExit(2) from err
+    finally:
+        os.environ.pop(OPTIONS_ENV, None)
+        if path is not None:
+            Path(path).unlink(missing_ok=True)
+        sock.close()
+    if supervisor.failed_to_start:
+        print(f"{program}: a worker could not start (its error is above); stopped", file=sys.stderr)
+        raise SystemExit(2)
+
+
+class ServedApp:
+    """The ASGI app as a process serves it, aware of how it ends: the upstream connection pools are closed once
+    the server has shut the app down (ASGI lifespan), and a request still running when `--shutdown-timeout`
+    ran out, which uvicorn cancels, ends in one log line instead of the traceback of its cancellation."""
+
+    def __init__(self, app: Any, caller: ToolCaller) -> None:
+        self.app = app
+        self.caller = caller
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+
+            async def send_closing(message: Any) -> None:
+                if message["type"] == "lifespan.shutdown.complete":
+                    await self.caller.aclose()
+                await send(message)
+
+            await self.app(scope, receive, send_closing)
+            return
+        try:
+            await self.app(scope, receive, send)
+        except asyncio.CancelledError:  # uvicorn cancels a request task only at the end of a graceful shutdown
+            logger.warning(
+                "%s %s cancelled: still running at the end of the shutdown timeout", scope["method"], scope["path"]
+            )
+
+
+def worker_app(tools_path: str, program: str, env_prefix: str | None) -> Any:
+    """The app one worker serves: the tools from `tools_path`, the options from `OA2MCP_WORKER_OPTIONS`.
+
+    Exits with uvicorn's start-up failure status (the supervisor then stops instead of restarting it) after
+    one line on stderr when the file or the options cannot be used.
+    """
+    from .app import StartError, configure_logging, make_caller  # noqa: PLC0415  (app imports this module)
+
+    configure_logging()
+    try:
+        values = json.loads(os.environ[OPTIONS_ENV])
+        data = json.loads(Path(tools_path).read_text(encoding="utf-8"))
+        table = relink_table(data["listing"], data["table"])
+        caller = make_caller(table, data["security"], values, environ=os.environ, env_prefix=env_prefix)
+    except (OSError, ValueError, KeyError, StartError) as err:
+        print(f"{program}: worker {os.getpid()} cannot start: {type(err).__name__}: {err}", file=sys.stderr)
+        sys.exit(STARTUP_FAILURE)
+    server = build_server(
+        name=data["name"],
+        version=data["version"],
+        instructions=data["instructions"],
+        listing=data["listing"],
+        caller=caller,
+    )
+    app = build_http_app(server, values, tool_count=len(data["listing"]))
+    gc.freeze()  # the tool table lives as long as the worker: keep it out of every later collection
+    return ServedApp(app, caller)
