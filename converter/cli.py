@@ -287,6 +287,7 @@ def serve(spec: str | None, no_cache: bool, **kwargs: Any) -> None:
     Examples:
       oa2mcp serve api.yaml                                   stdio, for Claude Desktop/Code, Cursor, VS Code
       oa2mcp serve api.yaml --transport http --port 8000      streamable HTTP at http://127.0.0.1:8000/mcp
+      oa2mcp serve api.yaml --transport http --stateless --workers 4    four processes on one port
       OA2MCP_AUTH_API_KEY=... oa2mcp serve api.yaml --base-url https://staging.example.com
       oa2mcp serve --config oa2mcp.yaml                       the tools a config selects, from its spec
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import socket
 import subprocess
 import sys
 from collections import Counter
@@ -25,6 +23,7 @@ import anyio
 import pytest
 
 from tests.conftest import ROOT
+from tests.e2e.nginx import find_nginx, prepare_nginx
 from tests.e2e.test_scale import serve_cmd, server_process
 from tests.e2e.test_serve import ENV
 from tests.e2e.upstream import Upstream
@@ -37,37 +36,6 @@ REQUIRED = os.environ.get("OA2MCP_REQUIRE_LOAD_TEST") == "1"
 CALLS = 240
 CONCURRENCY = 16
 
-NGINX_CONF = """\
-daemon off;
-worker_processes 1;
-pid {root}/nginx.pid;
-error_log {root}/error.log warn;
-events {{ worker_connections 512; }}
-http {{
-    access_log off;
-    client_body_temp_path {root}/client_body;
-    proxy_temp_path {root}/proxy;
-    fastcgi_temp_path {root}/fastcgi;
-    uwsgi_temp_path {root}/uwsgi;
-    scgi_temp_path {root}/scgi;
-    upstream oa2mcp {{
-{servers}
-        keepalive 32;
-    }}
-    server {{
-        listen 127.0.0.1:{port};
-        location /mcp {{
-            proxy_pass http://oa2mcp;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host $http_host;
-            proxy_buffering off;
-            proxy_read_timeout 120s;
-        }}
-    }}
-}}
-"""
-
 
 def require(what: str, present: bool) -> None:
     """Skip (visibly) when `what` is missing; fail instead under OA2MCP_REQUIRE_LOAD_TEST=1."""
@@ -78,29 +46,13 @@ def require(what: str, present: bool) -> None:
     pytest.skip(f"{what} is missing: the load test behind nginx did not run")
 
 
-def find_nginx() -> str | None:
-    return shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin:/sbin")
-
-
-def free_port() -> int:
-    """A port free right now (nginx cannot listen on port 0 and say which one it got)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @asynccontextmanager
 async def nginx(binary: str, backends: list[str], root: Path) -> AsyncIterator[str]:
     """nginx in front of `backends` (host:port), with its config, pid, logs and temp files under `root`;
     yields the MCP URL it serves."""
-    root.mkdir()
-    port = free_port()
-    servers = "\n".join(f"        server {backend};" for backend in backends)
-    conf = root / "nginx.conf"
-    conf.write_text(NGINX_CONF.format(root=root, servers=servers, port=port), encoding="utf-8")
+    port, command = prepare_nginx(binary, backends, root)
     proc = subprocess.Popen(
-        [binary, "-p", str(root), "-c", str(conf), "-e", str(root / "error.log")],
+        command,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
