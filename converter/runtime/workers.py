@@ -128,15 +128,20 @@ def serve_workers(
     each gracefully. `caller` (made here to check the options and credentials) only lends its tool table.
 
     Raises:
-        SystemExit: status 2, after one line on stderr: the address cannot be used, or no worker could start.
+        SystemExit: status 2, after one line on stderr: the address cannot be used, the tool table cannot be
+            written, or a worker could not start.
     """
     workers = values["workers"]
     sock = listen(values["host"], values["port"], program=program)
-    path = None
     try:
         path = _write_tools(
             name=name, version=version, instructions=instructions, listing=listing, caller=caller, program=program
         )
+    except OSError as err:  # the temporary directory is not writable
+        sock.close()
+        print(f"{program}: cannot write the tool table for the workers: {err.strerror or err}", file=sys.stderr)
+        raise SystemExit(2) from err
+    try:
         os.environ[OPTIONS_ENV] = json.dumps(dict(values))
         config = uvicorn.Config(
             functools.partial(worker_app, path, program, env_prefix),
@@ -149,13 +154,9 @@ def serve_workers(
         supervisor = _Supervisor(config, sockets=[sock])
         announce(sock, tool_count=len(listing), program=program, workers=workers)
         supervisor.run()
-    except OSError as err:  # the temporary directory is not writable
-        print(f"{program}: cannot write the tool table for the workers: {err.strerror or err}", file=sys.stderr)
-        raise SystemExit(2) from err
     finally:
         os.environ.pop(OPTIONS_ENV, None)
-        if path is not None:
-            Path(path).unlink(missing_ok=True)
+        Path(path).unlink(missing_ok=True)
         sock.close()
     if supervisor.failed_to_start:
         print(f"{program}: a worker could not start (its error is above); stopped", file=sys.stderr)
