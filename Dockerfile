@@ -1,8 +1,10 @@
 # oa2mcp serve as a container: streamable HTTP on port 8000, /healthz for health checks.
 #   docker build -t oa2mcp:0.1.0 .
-#   docker run -p 8000:8000 -v "$PWD/deploy:/etc/oa2mcp:ro" -e OA2MCP_AUTH_API_KEY=... oa2mcp:0.1.0
+#   docker run -p 8000:8000 -v "$PWD/config:/etc/oa2mcp:ro" -e OA2MCP_API_KEYS=... -e OA2MCP_AUTH_API_KEY=... \
+#       oa2mcp:0.1.0
 # With no arguments it serves the config mounted at /etc/oa2mcp/oa2mcp.yaml (its `spec:` names the spec);
 # arguments replace that: `oa2mcp:0.1.0 /specs/api.yaml --base-url https://api.example.com --stateless`.
+# On 0.0.0.0 it needs callers' credentials (OA2MCP_API_KEYS, --api-keys-file, JWTs) or it refuses to start.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -290,10 +290,13 @@ def serve(spec: str | None, no_cache: bool, **kwargs: Any) -> None:
       oa2mcp serve api.yaml --transport http --stateless --workers 4    four processes on one port
       OA2MCP_AUTH_API_KEY=... oa2mcp serve api.yaml --base-url https://staging.example.com
       oa2mcp serve --config oa2mcp.yaml                       the tools a config selects, from its spec
+      OA2MCP_API_KEYS=... oa2mcp serve api.yaml --transport http --host 0.0.0.0 --allowed-host mcp.example.com
 
-    Logs go to stderr; on stdio, stdout carries the MCP protocol only.
+    Over HTTP off loopback, callers need a key or a JWT (or the server refuses to start; --insecure-no-auth);
+    the config's `clients:` give each its tools and rate limit. Logs go to stderr; on stdio, stdout carries
+    the MCP protocol only.
     """
-    from converter.runtime.app import scale_problem  # noqa: PLC0415
+    from converter.runtime.app import StartError, scale_problem  # noqa: PLC0415
     from converter.runtime.app import serve as run_server  # noqa: PLC0415
 
     problem = scale_problem(kwargs)  # before the build, which may take a while on a big spec
@@ -305,15 +308,19 @@ def serve(spec: str | None, no_cache: bool, **kwargs: Any) -> None:
     served, caller = _make_caller(spec, kwargs, use_cache=not no_cache)
     for warning in served.warnings:
         logging.getLogger("oa2mcp").warning("%s", warning)
-    run_server(
-        name=served.name,
-        version=served.version or __version__,
-        instructions=served.instructions,
-        listing=served.listing,
-        caller=caller,
-        values=kwargs,
-        program="oa2mcp",
-    )
+    try:
+        run_server(
+            name=served.name,
+            version=served.version or __version__,
+            instructions=served.instructions,
+            listing=served.listing,
+            caller=caller,
+            values=kwargs,
+            program="oa2mcp",
+            access=served.access,
+        )
+    except StartError as err:
+        raise ConverterError(None, str(err)) from err
 
 
 @cli.command()
@@ -440,6 +447,7 @@ def generate(
     """
     from pathlib import Path  # noqa: PLC0415
 
+    from converter.clients import access_policy  # noqa: PLC0415
     from converter.codegen.literals import package_name  # noqa: PLC0415
     from converter.codegen.output import diff_tree, write_tree  # noqa: PLC0415
     from converter.codegen.project import ProjectOptions, generate_project  # noqa: PLC0415
@@ -456,7 +464,10 @@ def generate(
     render_diagnostics(toolset, verbose=False)
     _progress(f"generating the project for {len(toolset.tools):,} tools (models with datamodel-code-generator)")
     spec_name = source.rstrip("/").rsplit("/", 1)[-1]
-    files = generate_project(toolset, ProjectOptions(package=package, spec_name=spec_name, registry_name=registry_name))
+    options = ProjectOptions(
+        package=package, spec_name=spec_name, registry_name=registry_name, access=access_policy(config, toolset)
+    )
+    files = generate_project(toolset, options)
     target = Path(output)
     if check:
         diff = diff_tree(files, target)

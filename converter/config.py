@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import enum
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,7 @@ __all__ = [
     "METHODS",
     "MISSING",
     "ArgOverride",
+    "ClientConfig",
     "Config",
     "DeprecatedPolicy",
     "Rules",
@@ -106,7 +108,31 @@ class ToolOverride:
     args: Mapping[str, ArgOverride] = field(default_factory=dict)
     annotations: Mapping[str, bool] = field(default_factory=dict)
     """Field names of `converter.tools.Annotations` (read_only, destructive, …) → value."""
+    response: Mapping[str, Any] = field(default_factory=dict)
+    """`response:` keys for this tool (fields of `converter.response_shape.ResponseSettings`) over the top level's."""
     location: Location = field(default_factory=lambda: Location(""))
+
+
+@dataclass(frozen=True, slots=True)
+class ClientConfig:
+    """`clients.<name>`: one caller of an HTTP server — its credential reference, its tools, its rate limit."""
+
+    name: str
+    key_env: str | None = None
+    """The environment variable holding its static key (read when the server starts)."""
+    key_sha256: str | None = None
+    """The hex SHA-256 digest of its static key."""
+    jwt: Mapping[str, tuple[str, ...]] | None = None
+    """Claim → accepted values, for a caller with a JWT."""
+    tools: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    rate_limit: str | None = None
+    location: Location = field(default_factory=lambda: Location(""))
+
+    @property
+    def unrestricted(self) -> bool:
+        """True when neither `tools` nor `tags` is given: the client may call every tool."""
+        return not (self.tools or self.tags)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +151,10 @@ class Config:
     description_max_chars: int | None = None
     max_tools: int = DEFAULT_MAX_TOOLS
     max_tokens: int = DEFAULT_MAX_TOKENS
+    response: Mapping[str, Any] = field(default_factory=dict)
+    """Top-level `response:` keys (fields of `converter.response_shape.ResponseSettings`)."""
+    clients: tuple[ClientConfig, ...] = ()
+    forward_headers: tuple[str, ...] = ()
 
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...] | set[str]) -> str:
@@ -258,9 +288,23 @@ def _arg(value: Any, location: Location) -> ArgOverride:
     return override
 
 
+def _response(value: Any, location: Location) -> dict[str, Any]:
+    """`response:`: shape (bool), max_items (positive int or null: never cut), drop_links (bool), fields (bool)."""
+    data = _mapping(value, location)
+    _check_keys(data, ("shape", "max_items", "drop_links", "fields"), location)
+    settings: dict[str, Any] = {}
+    for key in ("shape", "drop_links", "fields"):
+        if key in data:
+            settings[key] = _bool(data[key], location.child(key))
+    if "max_items" in data:
+        raw = data["max_items"]
+        settings["max_items"] = None if raw is None else _positive_int(raw, location.child("max_items"))
+    return settings
+
+
 def _tool(key: str, value: Any, location: Location) -> ToolOverride:
     data = _mapping(value, location)
-    _check_keys(data, ("name", "title", "description", "args", "annotations"), location)
+    _check_keys(data, ("name", "title", "description", "args", "annotations", "response"), location)
     args = {
         str(arg): _arg(spec, location.child("args", str(arg)))
         for arg, spec in _mapping(data.get("args", {}), location.child("args")).items()
@@ -278,11 +322,105 @@ def _tool(key: str, value: Any, location: Location) -> ToolOverride:
         description=_string(data["description"], location.child("description")) if "description" in data else None,
         args=args,
         annotations=annotations,
+        response=_response(data.get("response", {}), location.child("response")),
         location=location,
     )
 
 
-_TOP_KEYS = ("spec", "base_url", "include", "exclude", "read_only", "deprecated", "tools", "descriptions", "budget")
+_CLIENT_KEYS = ("key_env", "key_sha256", "jwt", "tools", "tags", "rate_limit")
+_SECRET_KEYS = ("key", "api_key", "apikey", "token", "secret", "password")
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SHA256 = re.compile(r"[0-9a-fA-F]{64}")
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_UNFORWARDABLE = frozenset(
+    {
+        "host",
+        "content-length",
+        "content-type",
+        "transfer-encoding",
+        "connection",
+        "keep-alive",
+        "upgrade",
+        "te",
+        "trailer",
+        "proxy-authorization",
+        "proxy-connection",
+        "cookie",
+        "mcp-session-id",
+        "mcp-protocol-version",
+    }
+)
+"""Headers that describe the inbound HTTP exchange itself, not the caller: forwarding them would break or
+confuse the upstream request."""
+
+
+def _claims(value: Any, location: Location) -> Mapping[str, tuple[str, ...]]:
+    data = _mapping(value, location, "a mapping of claim → value (or list of values)")
+    return {str(claim): _strings(accepted, location.child(str(claim))) for claim, accepted in data.items()}
+
+
+def _client(name: str, value: Any, location: Location) -> ClientConfig:
+    data = _mapping(value, location)
+    for key in data:
+        if str(key).lower() in _SECRET_KEYS:
+            raise ConfigError(
+                location.child(str(key)),
+                "a credential is never written in the config: name its environment variable (key_env) or give "
+                "its SHA-256 digest (key_sha256)",
+            )
+    _check_keys(data, _CLIENT_KEYS, location)
+    given = [key for key in ("key_env", "key_sha256", "jwt") if key in data]
+    if len(given) != 1:
+        found = f" (found {' and '.join(given)})" if given else ""
+        raise ConfigError(location, f"give exactly one credential: key_env, key_sha256 or jwt{found}")
+    key_env = _string(data["key_env"], location.child("key_env")) if "key_env" in data else None
+    if key_env is not None and not _ENV_NAME.fullmatch(key_env):
+        raise ConfigError(location.child("key_env"), f"'{key_env}' is not an environment variable name")
+    digest = _string(data["key_sha256"], location.child("key_sha256")) if "key_sha256" in data else None
+    if digest is not None and not _SHA256.fullmatch(digest):
+        raise ConfigError(location.child("key_sha256"), "expected 64 hex digits (sha256sum of the key)")
+    rate = _string(data["rate_limit"], location.child("rate_limit")) if "rate_limit" in data else None
+    if rate is not None:
+        from converter.runtime.limits import parse_rate  # noqa: PLC0415
+
+        try:
+            parse_rate(rate)
+        except ValueError as err:
+            raise ConfigError(location.child("rate_limit"), str(err)) from err
+    return ClientConfig(
+        name=name,
+        key_env=key_env,
+        key_sha256=digest.lower() if digest else None,
+        jwt=_claims(data["jwt"], location.child("jwt")) if "jwt" in data else None,
+        tools=_strings(data.get("tools", []), location.child("tools")),
+        tags=_strings(data.get("tags", []), location.child("tags")),
+        rate_limit=rate,
+        location=location,
+    )
+
+
+def _header(text: str, location: Location) -> str:
+    if not _HEADER_NAME.fullmatch(text):
+        raise ConfigError(location, f"'{text}' is not an HTTP header name")
+    if text.lower() in _UNFORWARDABLE:
+        raise ConfigError(location, f"'{text}' describes the inbound request itself and cannot be forwarded")
+    return text
+
+
+_TOP_KEYS = (
+    "spec",
+    "base_url",
+    "include",
+    "exclude",
+    "read_only",
+    "deprecated",
+    "tools",
+    "descriptions",
+    "budget",
+    "response",
+    "clients",
+    "forward_headers",
+)
 
 
 def parse_config(data: Any, *, location: Location) -> Config:
@@ -306,8 +444,14 @@ def parse_config(data: Any, *, location: Location) -> Config:
         str(key): _tool(str(key), value, location.child("tools", str(key)))
         for key, value in _mapping(top.get("tools", {}), location.child("tools")).items()
     }
+    clients = tuple(
+        _client(str(name), value, location.child("clients", str(name)))
+        for name, value in _mapping(top.get("clients", {}), location.child("clients")).items()
+    )
     return Config(
         location=location,
+        clients=clients,
+        forward_headers=_strings(top.get("forward_headers", []), location.child("forward_headers"), _header),
         spec=_string(top["spec"], location.child("spec")) if "spec" in top else None,
         base_url=_string(top["base_url"], location.child("base_url")) if "base_url" in top else None,
         include=_rules(top["include"], location.child("include")) if "include" in top else None,
@@ -320,6 +464,7 @@ def parse_config(data: Any, *, location: Location) -> Config:
         else None,
         max_tools=_positive_int(budget.get("max_tools", DEFAULT_MAX_TOOLS), location.child("budget", "max_tools")),
         max_tokens=_positive_int(budget.get("max_tokens", DEFAULT_MAX_TOKENS), location.child("budget", "max_tokens")),
+        response=_response(top.get("response", {}), location.child("response")),
     )
 
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from converter import served as cache
+from converter.clients import access_policy
 from converter.config import Config
 from converter.errors import ConverterError, Diagnostic, Location, SpecError
 from converter.loader import LoadedDocument, is_url, load_document
@@ -133,7 +134,8 @@ def build_served(
         if cached is not None:
             return cached, True
     api, notes = load_api(source, allow_remote_refs=allow_remote_refs, overlays=overlays)
-    served = cache.served_from_toolset(_with_notes(select_tools(api, with_mock=with_mock, config=config), notes))
+    toolset = _with_notes(select_tools(api, with_mock=with_mock, config=config), notes)
+    served = cache.served_from_toolset(toolset, access=access_policy(config, toolset))
     sources = api.schemas.resolver.document_uris
     if key is not None and cache_dir is not None and not any(is_url(uri) for uri in sources):
         cache.store(cache_dir, key, served, sources=sources[1:])

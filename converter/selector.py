@@ -12,6 +12,7 @@ from converter.errors import ConfigError, Diagnostic, Location
 from converter.model import ApiModel, HttpMethod, Operation
 from converter.naming import operation_tool_name, unique_names
 from converter.overrides import apply_override, check_tool_name
+from converter.response_shape import ResponseSettings, shape_tool
 from converter.selection import Selected, select_operations
 from converter.tool_schema import build_input, build_mock, build_output
 from converter.tools import Annotations, HttpBinding, Tool, ToolSet
@@ -121,6 +122,7 @@ def select_tools(
     budgets = budgets or Budgets()
     if config is not None and config.description_max_chars is not None:
         budgets = dataclasses.replace(budgets, description_chars=config.description_max_chars)
+    response_settings = ResponseSettings().merged(dict(config.response)) if config is not None else ResponseSettings()
     selected, diagnostics = select_operations(api.operations, config)
     names = _tool_names(selected)
     tools = []
@@ -129,7 +131,10 @@ def select_tools(
         tool, notes = build_tool(item.operation, name=name, api=api, budgets=budgets, with_mock=with_mock)
         if item.override is not None:
             tool = apply_override(tool, dataclasses.replace(item.override, name=None))
-        tools.append(tool)
+            settings = response_settings.merged(dict(item.override.response))
+        else:
+            settings = response_settings
+        tools.append(shape_tool(tool, item.operation, settings))
         diagnostics.extend(notes)
     toolset = ToolSet(
         name=api.title,

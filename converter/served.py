@@ -25,7 +25,7 @@ from converter.tools import ToolSet, binding_to_json
 
 logger = logging.getLogger("oa2mcp.cache")
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 
 _SHARED_WITH_LISTING = frozenset({"inputSchema", "outputSchema"})
 
@@ -44,6 +44,8 @@ class Served:
     security: dict[str, dict[str, Any]]
     warnings: list[str]
     """Warning diagnostics of the build (e.g. over the tool budget), for `serve` to log at every start."""
+    access: dict[str, Any] | None = None
+    """The config's clients and forwarded headers, as `converter.clients.access_policy` writes them."""
 
     def to_json(self) -> dict[str, Any]:
         """As one JSON object; the table's schemas are the listing's, so they are written once."""
@@ -59,6 +61,7 @@ class Served:
             "table": table,
             "security": self.security,
             "warnings": self.warnings,
+            "access": self.access,
         }
 
     @classmethod
@@ -74,6 +77,7 @@ class Served:
             table=table,
             security=data["security"],
             warnings=data["warnings"],
+            access=data.get("access"),
         )
 
 
@@ -162,12 +166,14 @@ def tool_table(toolset: ToolSet) -> dict[str, dict[str, Any]]:
         }
         if tool.mock is not None:
             entry["mock"] = tool.mock.to_json()
+        if tool.response is not None:
+            entry["response"] = dict(tool.response)
         table[tool.name] = entry
     return table
 
 
-def served_from_toolset(toolset: ToolSet) -> Served:
-    """The plain data `serve` runs on."""
+def served_from_toolset(toolset: ToolSet, *, access: dict[str, Any] | None = None) -> Served:
+    """The plain data `serve` runs on; `access` is the config's access policy, if any."""
     return Served(
         name=toolset.name,
         version=toolset.version,
@@ -176,4 +182,5 @@ def served_from_toolset(toolset: ToolSet) -> Served:
         table=tool_table(toolset),
         security=toolset.security_json(),
         warnings=[str(d) for d in toolset.diagnostics if d.severity is not Severity.INFO],
+        access=access,
     )

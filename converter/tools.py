@@ -136,6 +136,8 @@ class Tool:
     tags: tuple[str, ...]
     mock: MockResponse | None = None
     """Set only when the ToolSet was built for `--mock`."""
+    response: Mapping[str, Any] | None = None
+    """How the runtime shapes the text of its JSON results (`converter.response_shape`); None: as it is."""
 
     def listing_json(self) -> dict[str, Any]:
         """Just the tools/list entry: what a model is shown."""

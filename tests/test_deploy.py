@@ -82,6 +82,8 @@ def test_the_deployment_runs_two_stateless_replicas_probed_on_healthz_and_readyz
     assert deployment["spec"]["template"]["spec"]["terminationGracePeriodSeconds"] > pause + shutdown
     service = resources["Service/oa2mcp"]
     assert service["spec"]["selector"] == deployment["spec"]["template"]["metadata"]["labels"]
+    # In-cluster callers reach it by the Service's name: a Host oa2mcp's DNS-rebinding check must accept.
+    assert main["args"][main["args"].index("--allowed-host") + 1] == service["metadata"]["name"]
     assert service["spec"]["ports"][0]["targetPort"] == "http"
 
 

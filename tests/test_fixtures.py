@@ -82,7 +82,8 @@ def test_tool_names_are_valid_and_unique(toolset: tuple[str, ToolSet]) -> None:
 def test_bindings_cover_exactly_the_arguments(toolset: tuple[str, ToolSet]) -> None:
     _, tools = toolset
     for tool in tools.tools:
-        assert [a.arg for a in tool.binding.args] == list(tool.input_schema["properties"]), tool.name
+        projection = [tool.response["fieldsArg"]] if tool.response and "fieldsArg" in tool.response else []
+        assert [*(a.arg for a in tool.binding.args), *projection] == list(tool.input_schema["properties"]), tool.name
         assert tool.binding.path.startswith("/")
 
 

@@ -22,6 +22,7 @@ from .table import relink_table
 
 __all__ = [
     "StartError",
+    "build_access_server",
     "configure_logging",
     "make_caller",
     "run",
@@ -98,6 +99,8 @@ def make_caller(
             headers=split_pairs(values["headers"], option="--header", sep=":"),
             timeout=values["timeout"],
             max_response_bytes=values["max_response_bytes"],
+            max_response_chars=values["max_response_chars"],
+            max_concurrency=values.get("max_upstream_concurrency"),
         )
         credentials = load_credentials(
             security, flags=split_pairs(values["auth"], option="--auth"), environ=_environ(environ, env_prefix)
@@ -105,6 +108,42 @@ def make_caller(
     except (ValueError, AuthError) as err:
         raise StartError(str(err)) from err
     return ToolCaller(table, security_schemes=security, credentials=credentials, options=options)
+
+
+def build_access_server(
+    *,
+    name: str,
+    version: str,
+    instructions: str,
+    listing: list[dict[str, Any]],
+    caller: ToolCaller,
+    values: Mapping[str, Any],
+    access: Mapping[str, Any] | None,
+    environ: Mapping[str, str],
+) -> tuple[Any, Any]:
+    """The MCP server with its access control (the config's clients, rate limits), and the access policy the
+    inbound security is built from: as `serve` makes them, and each `--workers` process.
+
+    Raises:
+        StartError: a client's key variable is unset, or `--rate-limit` is not a rate.
+    """
+    from .access import AccessControl, AccessPolicy  # noqa: PLC0415
+    from .limits import parse_rate  # noqa: PLC0415
+    from .server import build_server  # noqa: PLC0415
+
+    try:
+        rate = parse_rate(values["rate_limit"]) if values.get("rate_limit") else None
+    except ValueError as err:
+        raise StartError(f"--rate-limit: {err}") from err
+    try:
+        policy = AccessPolicy.from_data(access, environ=environ)
+    except ValueError as err:
+        raise StartError(str(err)) from err
+    control = AccessControl(policy, listing, default_rate=rate)
+    server = build_server(
+        name=name, version=version, instructions=instructions, listing=listing, caller=caller, access=control
+    )
+    return server, policy
 
 
 def serve(
@@ -116,43 +155,63 @@ def serve(
     caller: ToolCaller,
     values: Mapping[str, Any],
     program: str,
+    access: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] = os.environ,
     env_prefix: str | None = None,
 ) -> None:
     """Serve `listing` through `caller` on the transport the `server` option values choose, until the client
     leaves (stdio) or the process is told to stop (http: SIGTERM or Ctrl-C, then a graceful shutdown).
+    `access` is the config's clients and forwarded headers as plain data (HTTP only: on stdio the one local
+    client sees every tool). With `--workers N`, N processes serve: `environ` is then the process's own.
 
     Raises:
-        SystemExit: status 2, after one line on stderr, for server options that cannot work together.
+        StartError: a client's key variable is unset, `--rate-limit` is not a rate, or `--workers` is asked
+            for without stateless HTTP.
     """
     import anyio  # noqa: PLC0415
 
-    from .server import build_server, serve_http, serve_stdio  # noqa: PLC0415
+    from .inbound import build_inbound  # noqa: PLC0415
+    from .server import serve_http, serve_stdio  # noqa: PLC0415
 
     problem = scale_problem(values)
     if problem:
-        print(f"{program}: {problem}", file=sys.stderr, flush=True)
-        raise SystemExit(2)
-    if values["workers"] > 1:
+        raise StartError(problem)
+    http = values["transport"] == "http"
+    server, policy = build_access_server(
+        name=name,
+        version=version,
+        instructions=instructions,
+        listing=listing,
+        caller=caller,
+        values=values,
+        access=access if http else None,
+        environ=environ,
+    )
+
+    def make_inbound(port: int) -> Any:
+        return build_inbound(values, policy, environ=environ, host=values["host"], port=port)
+
+    if http and values["workers"] > 1:
         from .workers import serve_workers  # noqa: PLC0415
 
+        tools = {"name": name, "version": version, "instructions": instructions, "listing": listing}
         serve_workers(
-            name=name,
-            version=version,
-            instructions=instructions,
-            listing=listing,
+            tools | {"access": access},
             caller=caller,
             values=values,
             program=program,
             env_prefix=env_prefix,
+            make_inbound=make_inbound,
         )
         return
-    server = build_server(name=name, version=version, instructions=instructions, listing=listing, caller=caller)
     gc.enable()
     gc.freeze()  # the tool table lives as long as the process: keep it out of every later collection
-    if values["transport"] == "stdio":
+    if not http:
         anyio.run(serve_stdio, server, caller)
-    else:
-        anyio.run(lambda: serve_http(server, caller, values, tool_count=len(listing), program=program))
+        return
+    anyio.run(
+        lambda: serve_http(server, caller, values, tool_count=len(listing), program=program, make_inbound=make_inbound)
+    )
 
 
 def run(
@@ -171,17 +230,18 @@ def run(
             environ=os.environ,
             env_prefix=env_prefix,
         )
+        serve(
+            name=data["name"],
+            version=data["version"],
+            instructions=data["instructions"],
+            listing=data["listing"],
+            caller=caller,
+            values=values,
+            program=program,
+            access=data.get("access"),
+            env_prefix=env_prefix,
+        )
     except StartError as err:
         print(f"{program}: {err}", file=sys.stderr)
         return 2
-    serve(
-        name=data["name"],
-        version=data["version"],
-        instructions=data["instructions"],
-        listing=data["listing"],
-        caller=caller,
-        values=values,
-        program=program,
-        env_prefix=env_prefix,
-    )
     return 0

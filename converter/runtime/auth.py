@@ -26,6 +26,10 @@ class AuthError(Exception):
     """Credentials are missing, malformed or refused; the message is for the model/user and holds no secret."""
 
 
+class MissingCredential(AuthError):
+    """The server holds no credential that satisfies an operation's security requirement."""
+
+
 def env_var_name(scheme_name: str) -> str:
     """The environment variable that holds a scheme's credential.
 
@@ -152,7 +156,7 @@ class Authenticator:
                 return
         if any(not alternative for alternative in security):
             return  # anonymous access is allowed and no credentialed alternative is available
-        raise AuthError(self._missing_message(security))
+        raise MissingCredential(self._missing_message(security))
 
     def invalidate(self, scheme_name: str) -> None:
         """Drop the cached tokens of a scheme (all scopes), e.g. after the upstream answered 401.

@@ -14,10 +14,11 @@ import anyio
 import httpx
 import mcp_types as types
 
-from .auth import Authenticator, AuthError, redact
+from .auth import Authenticator, AuthError, MissingCredential, redact
 from .mock import describe_request, mock_response
 from .request import ArgumentError, build_request, select_base_url
 from .response import DEFAULT_MAX_RESPONSE_BYTES, error_result, response_to_result
+from .shaping import DEFAULT_MAX_RESPONSE_CHARS, FieldsError, Shaping, compile_fields
 from .validation import argument_problems, compile_validator
 
 logger = logging.getLogger("oa2mcp.runtime")
@@ -36,12 +37,16 @@ class CallOptions:
     headers: Mapping[str, str] = field(default_factory=dict)
     timeout: float = 30.0
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    max_response_chars: int = DEFAULT_MAX_RESPONSE_CHARS
+    """Characters of a shaped JSON result's text a model is shown at most."""
     retries: int = 2
     """Extra attempts for idempotent calls on 429/502/503/504 and connection errors."""
     retry_budget: float = 30.0
     """Seconds all retries of one call may take together, waits included."""
     mock: bool = False
     """Answer from the operation's examples/schema instead of calling the upstream (no credentials needed)."""
+    max_concurrency: int | None = None
+    """Upstream requests in flight at once over all calls (None: no cap); the others wait their turn."""
 
 
 class ToolCaller:
@@ -70,6 +75,7 @@ class ToolCaller:
         }
         # Made at first use: each costs ~20 ms of TLS set-up (the CA bundle), which a start need not pay.
         self.auth = Authenticator(security_schemes, credentials, client=lambda: self._client(""))
+        self._slots = anyio.Semaphore(options.max_concurrency) if options.max_concurrency else None
 
     def _new_client(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(
@@ -97,8 +103,14 @@ class ToolCaller:
             return None
         return lambda value: not any(True for _ in validator.iter_errors(value))
 
-    async def call(self, name: str, arguments: Mapping[str, Any] | None) -> types.CallToolResult:
+    async def call(
+        self, name: str, arguments: Mapping[str, Any] | None, *, headers: Mapping[str, str] | None = None
+    ) -> types.CallToolResult:
         """Call tool `name`; every failure becomes an `is_error` result the model can read.
+
+        `headers` are the caller's own (`forward_headers`): sent last, so they win over `--header` values and the
+        server's credentials; when they are given, an operation whose security the server holds no credential
+        for is sent with them alone (they are taken to be the caller's credential).
 
         Raises:
             KeyError: there is no tool `name` (a protocol error, not a tool error).
@@ -109,17 +121,43 @@ class ToolCaller:
         if problems:
             return error_result("Invalid arguments:\n" + "\n".join(f"- {p}" for p in problems))
         binding = tool["binding"]
+        shaping = tool.get("response")
+        fields, projection = None, None
+        if shaping is not None and shaping.get("fieldsArg") in arguments:
+            # Not an upstream parameter: the model's projection of the result, checked before anything is sent.
+            fields = arguments.pop(shaping["fieldsArg"])
+            try:
+                projection = compile_fields(fields)
+            except FieldsError as err:
+                return error_result(f"Invalid arguments:\n- {err}")
+        shape = (fields, projection)
         if self.options.mock:
-            return self._mock(name, tool, arguments)
+            return self._mock(name, tool, arguments, shape)
         try:
             base_url = select_base_url(binding, override=self.options.base_url, server_vars=self.options.server_vars)
             request = build_request(binding, arguments, base_url=base_url, headers=self.options.headers)
-            await self.auth.apply(request, binding.get("security"))
+            try:
+                await self.auth.apply(request, binding.get("security"))
+            except MissingCredential:
+                if not headers:  # the caller's forwarded headers are taken to be its credential
+                    raise
+            request.headers.update(headers or {})
         except (ArgumentError, AuthError, ValueError) as err:
             return error_result(self._redact(str(err)))
-        return await self._send(name, binding, request, base_url)
+        if self._slots is None:
+            return await self._send(name, tool, request, base_url, shape)
+        async with self._slots:
+            return await self._send(name, tool, request, base_url, shape)
 
-    def _mock(self, name: str, tool: Mapping[str, Any], arguments: Mapping[str, Any]) -> types.CallToolResult:
+    def _shaping(self, tool: Mapping[str, Any], request: httpx.Request) -> Shaping | None:
+        entry = tool.get("response")
+        if entry is None:
+            return None
+        return Shaping.from_table(entry, max_chars=self.options.max_response_chars, api_host=request.url.host)
+
+    def _mock(
+        self, name: str, tool: Mapping[str, Any], arguments: Mapping[str, Any], shape: tuple[Any, Any]
+    ) -> types.CallToolResult:
         """The request is still validated and built, then answered without an upstream (and without auth)."""
         binding = tool["binding"]
         try:
@@ -134,7 +172,13 @@ class ToolCaller:
             return error_result(self._redact(str(err)))
         response = mock_response(tool.get("mock") or {}, request)
         result = response_to_result(
-            response, body=response.content, truncated=False, output_schema_ok=self._output_ok(name)
+            response,
+            body=response.content,
+            truncated=False,
+            output_schema_ok=self._output_ok(name),
+            shaping=self._shaping(tool, request),
+            fields=shape[0],
+            projection=shape[1],
         )
         meta = {**(result.meta or {}), "oa2mcp/request": describe_request(request, secrets=self.auth.secrets)}
         return result.model_copy(update={"meta": meta})
@@ -148,8 +192,9 @@ class ToolCaller:
         return redact(text, self.auth.secrets)
 
     async def _send(
-        self, name: str, binding: Mapping[str, Any], request: httpx.Request, base_url: str
+        self, name: str, tool: Mapping[str, Any], request: httpx.Request, base_url: str, shape: tuple[Any, Any]
     ) -> types.CallToolResult:
+        binding = tool["binding"]
         client = self._client(base_url)
         retryable = request.method in IDEMPOTENT_METHODS
         deadline = time.monotonic() + self.options.retry_budget
@@ -197,6 +242,9 @@ class ToolCaller:
                 output_schema_ok=self._output_ok(name),
                 redact=self.auth.query_param_names(),
                 secrets=self.auth.secrets,
+                shaping=self._shaping(tool, request),
+                fields=shape[0],
+                projection=shape[1],
             )
 
     async def _read(self, response: httpx.Response) -> tuple[bytes, bool]:

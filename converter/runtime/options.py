@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .response import DEFAULT_MAX_RESPONSE_BYTES
+from .shaping import DEFAULT_MAX_RESPONSE_CHARS
 
 __all__ = ["OPTIONS", "Option", "add_to_parser", "split_pairs"]
 
@@ -121,6 +122,79 @@ OPTIONS: tuple[Option, ...] = (
     ),
     # -- upstream transport: TLS, client certificates, proxies
     # -- inbound security: authentication, clients, limits, Origin/Host
+    Option(
+        "--api-keys-file",
+        "api_keys_file",
+        "API keys that may call every tool (http), one a line, # comments; also the env var OA2MCP_API_KEYS "
+        "(comma-separated). Callers send Authorization: Bearer KEY or X-API-Key: KEY. Keys are never options.",
+        kind="path",
+        metavar="FILE",
+    ),
+    Option(
+        "--jwt-issuer",
+        "jwt_issuer",
+        "Accept JWTs issued by this authorization server (its issuer URL, as in the tokens' iss), signed with a "
+        "key of --jwks-url or --jwks-file (http).",
+        metavar="URL",
+    ),
+    Option(
+        "--jwt-audience",
+        "jwt_audience",
+        "The aud a JWT must carry (default: --resource-url).",
+    ),
+    Option("--jwks-url", "jwks_url", "The issuer's JWK Set URL (fetched at the first token, cached).", metavar="URL"),
+    Option("--jwks-file", "jwks_file", "The issuer's JWK Set, from a file.", kind="path", metavar="FILE"),
+    Option(
+        "--resource-url",
+        "resource_url",
+        "This server's public MCP URL, advertised in /.well-known/oauth-protected-resource (default: "
+        "http://HOST:PORT/mcp).",
+        metavar="URL",
+    ),
+    Option(
+        "--insecure-no-auth",
+        "insecure_no_auth",
+        "Serve on a non-loopback --host without authentication (refused otherwise).",
+        kind="flag",
+    ),
+    Option(
+        "--rate-limit",
+        "rate_limit",
+        "Tool calls each client may make, as COUNT/s, /m or /h (a config client's rate_limit wins); an "
+        "over-limit call gets an error result saying when to retry.",
+        metavar="RATE",
+    ),
+    Option(
+        "--max-upstream-concurrency",
+        "max_upstream_concurrency",
+        "Upstream requests in flight at once, over all clients; more wait their turn.",
+        kind="int",
+        minimum=1,
+        metavar="N",
+    ),
+    Option(
+        "--max-request-bytes",
+        "max_request_bytes",
+        "Larger HTTP request bodies are refused with 413 (http).",
+        kind="int",
+        default=4 * 1024 * 1024,
+        minimum=1,
+    ),
+    Option(
+        "--allowed-host",
+        "allowed_hosts",
+        "A Host header to accept besides loopback ones (http; repeatable): the public name behind a proxy, a "
+        "Kubernetes Service name. Without a port, any port.",
+        multiple=True,
+        metavar="HOST[:PORT]",
+    ),
+    Option(
+        "--allowed-origin",
+        "allowed_origins",
+        "A browser Origin to accept besides loopback ones (http; repeatable); requests without Origin pass.",
+        multiple=True,
+        metavar="ORIGIN",
+    ),
     # -- observability: metrics, logs, audit, readiness
     # -- scale-out: workers, shutdown
     Option(
@@ -145,6 +219,15 @@ OPTIONS: tuple[Option, ...] = (
         metavar="SECONDS",
     ),
     # -- tools mode and response shaping
+    Option(
+        "--max-response-chars",
+        "max_response_chars",
+        "Characters of a JSON result's text a model is shown at most (shaped tools); longer text is cut, with a note.",
+        kind="int",
+        scope="upstream",
+        default=DEFAULT_MAX_RESPONSE_CHARS,
+        minimum=100,
+    ),
 )
 
 

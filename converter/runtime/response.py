@@ -15,6 +15,8 @@ from urllib.parse import unquote_plus
 import httpx
 import mcp_types as types
 
+from .shaping import Shaping, shape_text
+
 __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
     "ERROR_BODY_LIMIT",
@@ -80,10 +82,14 @@ def response_to_result(
     output_schema_ok: Callable[[Any], bool] | None = None,
     redact: Collection[str] = (),
     secrets: Iterable[str] = (),
+    shaping: Shaping | None = None,
+    fields: str | None = None,
+    projection: Any = None,
 ) -> types.CallToolResult:
     """Turn an upstream response into the tool's result.
 
-    2xx JSON becomes its `render_json` text, plus `structured_content` when the tool declares an output
+    2xx JSON becomes its `render_json` text (or, with `shaping`, the shaped text a model is shown: see
+    `shaping.py`), plus `structured_content` — the whole value, never shaped — when the tool declares an output
     schema (`output_schema_ok` is given), the value is an object and the callback accepts it. When a tool
     declares an output schema but the result cannot carry conforming structured content (the value does
     not match, is not an object, is not JSON, is truncated or empty), the result is marked `is_error`
@@ -98,6 +104,8 @@ def response_to_result(
         output_schema_ok: Validates a parsed JSON value against the tool's output schema, if it has one.
         redact: Query parameter names (apiKey-in-query) whose values are masked in URLs shown.
         secrets: Secret values masked wherever they appear in the URL or in an error text.
+        shaping: How the text of a JSON result is shaped (`shaping.py`); None: the whole value, one line.
+        fields: The `fields` expression the model passed, and `projection` its compiled form.
     """
     secret_list = [s for s in secrets if len(s) >= 4]
     status = response.status_code
@@ -111,7 +119,13 @@ def response_to_result(
         return _success([types.TextContent(type="text", text=text)], schema_expected=output_schema_ok is not None)
 
     if _is_json(mime):
-        return _json_result(response, body=body, note=note, mime=mime, output_schema_ok=output_schema_ok)
+        shape = None
+        if shaping is not None:
+
+            def shape(value: Any) -> str:
+                return shape_text(value, shaping, fields=fields, projection=projection)
+
+        return _json_result(response, body=body, note=note, mime=mime, output_schema_ok=output_schema_ok, shape=shape)
 
     schema_expected = output_schema_ok is not None
     if _is_text(mime) or not mime:
@@ -151,6 +165,7 @@ def _json_result(
     note: str | None,
     mime: str,
     output_schema_ok: Callable[[Any], bool] | None,
+    shape: Callable[[Any], str] | None = None,
 ) -> types.CallToolResult:
     schema_expected = output_schema_ok is not None
     if note is not None:
@@ -162,7 +177,7 @@ def _json_result(
         text = _decode_text(response, body, truncated=False, strict=False) or ""
         invalid = f"(the response is not valid JSON although its content type is {mime}; sent as text)"
         return _success([_text(text, invalid)], schema_expected=schema_expected)
-    rendered = render_json(value)
+    rendered = render_json(value) if shape is None else shape(value)
     if output_schema_ok is None:
         return types.CallToolResult(content=[types.TextContent(type="text", text=rendered)], is_error=False)
     if isinstance(value, dict) and output_schema_ok(value):

@@ -6,15 +6,17 @@ from __future__ import annotations
 import logging
 import socket
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import mcp_types as types
 from mcp.server.lowlevel import Server
 from mcp.shared.exceptions import MCPError
 
+from .access import AccessControl
 from .auth import redact
 from .call import ToolCaller
+from .inbound import ApiKeyHeader, Inbound
 
 logger = logging.getLogger("oa2mcp.server")
 
@@ -22,19 +24,29 @@ MAX_INSTRUCTIONS = 2000
 
 
 def build_server(
-    *, name: str, version: str, instructions: str, listing: list[dict[str, Any]], caller: ToolCaller
+    *,
+    name: str,
+    version: str,
+    instructions: str,
+    listing: list[dict[str, Any]],
+    caller: ToolCaller,
+    access: AccessControl | None = None,
 ) -> Server[Any]:
-    """An MCP server listing `listing` (tools/list entries), calling the upstream through `caller`."""
-    tools_result = types.ListToolsResult(tools=[types.Tool.model_validate(entry) for entry in listing])
+    """An MCP server listing `listing` (tools/list entries), calling the upstream through `caller`; `access`
+    says which tools each caller sees and may call, how often, and which of its headers go upstream."""
+    access = access or AccessControl.everyone(listing)
 
     async def list_tools(ctx: Any, params: types.PaginatedRequestParams | None) -> types.ListToolsResult:
-        return tools_result
+        return access.list_tools(ctx.request)
 
     async def call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
         if params.name not in caller.tools:
             raise MCPError(types.INVALID_PARAMS, f"Unknown tool: {params.name}")
+        refused = access.check_call(ctx.request, params.name)
+        if refused is not None:
+            return refused
         try:
-            return await caller.call(params.name, params.arguments)
+            return await caller.call(params.name, params.arguments, headers=access.forwarded_headers(ctx.request))
         except Exception as err:  # the top of a request handler: one failing call never takes the server down
             # One redacted line, no traceback: an exception's text may carry a URL with a key in it.
             logger.error("tool %s failed: %s", params.name, redact(f"{type(err).__name__}: {err}", caller.auth.secrets))
@@ -68,8 +80,8 @@ async def serve_stdio(server: Server[Any], caller: ToolCaller) -> None:
         await caller.aclose()
 
 
-def http_app(server: Server[Any], *, host: str, stateless: bool, tool_count: int) -> Any:
-    """The streamable HTTP app: MCP at `/mcp`, and `GET /healthz`."""
+def http_app(server: Server[Any], *, stateless: bool, tool_count: int, inbound: Inbound) -> Any:
+    """The streamable HTTP app: MCP at `/mcp` behind `inbound`'s checks, and `GET /healthz` (open, for probes)."""
     from starlette.requests import Request  # noqa: PLC0415
     from starlette.responses import JSONResponse  # noqa: PLC0415
     from starlette.routing import Route  # noqa: PLC0415
@@ -77,18 +89,13 @@ def http_app(server: Server[Any], *, host: str, stateless: bool, tool_count: int
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok", "tools": tool_count})
 
-    return server.streamable_http_app(
+    app = server.streamable_http_app(
         streamable_http_path="/mcp",
         stateless_http=stateless,
-        host=host,
         custom_starlette_routes=[Route("/healthz", healthz, methods=["GET"])],
+        **inbound.app_options(),
     )
-
-
-def build_http_app(server: Server[Any], values: Mapping[str, Any], *, tool_count: int) -> Any:
-    """The ASGI app `serve_http` runs, as the `server` option values say: the one place both a single process
-    and each worker (`workers.worker_app`) make it."""
-    return http_app(server, host=values["host"], stateless=values["stateless"], tool_count=tool_count)
+    return ApiKeyHeader(app)
 
 
 def listen(host: str, port: int, *, program: str) -> socket.socket:
@@ -107,6 +114,28 @@ def listen(host: str, port: int, *, program: str) -> socket.socket:
     # create_server() leaves at 0; without it every response waits ~40 ms for the client's delayed ACK.
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     return sock
+
+
+def listen_securely(
+    values: Mapping[str, Any], *, program: str, make_inbound: Callable[[int], Inbound]
+) -> tuple[socket.socket, Inbound]:
+    """The listening socket, and the inbound security `make_inbound(port)` gives for the port really bound (its
+    warning, if any, on stderr).
+
+    Raises:
+        SystemExit: status 2, after one line on stderr: the address cannot be used, or the inbound security
+            cannot be built (a key file unreadable, no authentication off loopback, ...).
+    """
+    sock = listen(values["host"], values["port"], program=program)
+    try:
+        inbound = make_inbound(sock.getsockname()[1])
+    except ValueError as err:
+        print(f"{program}: {err}", file=sys.stderr, flush=True)
+        sock.close()
+        raise SystemExit(2) from err
+    if inbound.warning:
+        print(f"{program}: {inbound.warning}", file=sys.stderr, flush=True)
+    return sock, inbound
 
 
 def announce(sock: socket.socket, *, tool_count: int, program: str, workers: int = 1) -> None:
@@ -128,19 +157,24 @@ async def serve_http(
     *,
     tool_count: int,
     program: str = "oa2mcp",
+    make_inbound: Callable[[int], Inbound],
 ) -> None:
     """Serve streamable HTTP as the `server` option values say (`host`, `port`, `stateless`, ...) in this
-    process, until SIGTERM or Ctrl-C ends it gracefully (see `workers.GracefulServer`)."""
+    process, until SIGTERM or Ctrl-C ends it gracefully (see `workers.GracefulServer`); `make_inbound(port)`
+    gives the inbound security once the port is bound (ValueError: exit 2)."""
     import uvicorn  # noqa: PLC0415
 
     from .workers import GracefulServer, ServedApp  # noqa: PLC0415
 
-    app = ServedApp(build_http_app(server, values, tool_count=tool_count), caller)
-    config = uvicorn.Config(
-        app, log_level="warning", lifespan="on", timeout_graceful_shutdown=values["shutdown_timeout"]
-    )
     try:
-        sock = listen(values["host"], values["port"], program=program)
+        sock, inbound = listen_securely(values, program=program, make_inbound=make_inbound)
+        app = http_app(server, stateless=values["stateless"], tool_count=tool_count, inbound=inbound)
+        config = uvicorn.Config(
+            ServedApp(app, caller),
+            log_level="warning",
+            lifespan="on",
+            timeout_graceful_shutdown=values["shutdown_timeout"],
+        )
         announce(sock, tool_count=tool_count, program=program)
         await GracefulServer(config).serve(sockets=[sock])
     finally:

@@ -25,7 +25,7 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,8 @@ from uvicorn.config import STARTUP_FAILURE
 from uvicorn.supervisors.multiprocess import Multiprocess
 
 from .call import ToolCaller
-from .server import announce, build_http_app, build_server, listen
+from .inbound import Inbound
+from .server import announce, http_app, listen_securely
 from .table import relink_table
 
 __all__ = ["OPTIONS_ENV", "GracefulServer", "ServedApp", "serve_workers", "worker_app"]
@@ -93,20 +94,12 @@ class _Supervisor(Multiprocess):
         return any(process.exitcode == STARTUP_FAILURE for process in self.processes)
 
 
-def _write_tools(
-    *, name: str, version: str, instructions: str, listing: list[dict[str, Any]], caller: ToolCaller, program: str
-) -> str:
-    """The tools as one JSON file in the temporary directory, readable by this user only (mode 0600)."""
+def _write_tools(tools: Mapping[str, Any], *, caller: ToolCaller, program: str) -> str:
+    """The tools (with the runtime's table and security schemes) as one JSON file in the temporary directory,
+    readable by this user only (mode 0600)."""
     # Each table entry's schemas are the listing's: written once, linked again by the reader.
     table = {tool: {k: v for k, v in entry.items() if k not in _SCHEMAS} for tool, entry in caller.tools.items()}
-    data = {
-        "name": name,
-        "version": version,
-        "instructions": instructions,
-        "listing": listing,
-        "table": table,
-        "security": caller.security_schemes,
-    }
+    data = {**tools, "table": table, "security": caller.security_schemes}
     fd, path = tempfile.mkstemp(prefix=f"{program}-tools-", suffix=".json")
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
@@ -114,29 +107,28 @@ def _write_tools(
 
 
 def serve_workers(
+    tools: Mapping[str, Any],
     *,
-    name: str,
-    version: str,
-    instructions: str,
-    listing: list[dict[str, Any]],
     caller: ToolCaller,
     values: Mapping[str, Any],
     program: str,
     env_prefix: str | None,
+    make_inbound: Callable[[int], Inbound],
 ) -> None:
     """Serve streamable HTTP from `values["workers"]` processes on one socket until SIGTERM or Ctrl-C, then stop
-    each gracefully. `caller` (made here to check the options and credentials) only lends its tool table.
+    each gracefully. `tools` holds the name, version, instructions, listing and access data as `serve` got them;
+    `caller` (made to check the options and credentials) lends its tool table; `make_inbound` is built here
+    once, to check it and show its warning, and again in each worker.
 
     Raises:
-        SystemExit: status 2, after one line on stderr: the address cannot be used, the tool table cannot be
-            written, or a worker could not start.
+        SystemExit: status 2, after one line on stderr: the address cannot be used, the inbound security cannot
+            be built, the tool table cannot be written, or a worker could not start.
     """
     workers = values["workers"]
-    sock = listen(values["host"], values["port"], program=program)
+    sock, _ = listen_securely(values, program=program, make_inbound=make_inbound)
+    port = sock.getsockname()[1]
     try:
-        path = _write_tools(
-            name=name, version=version, instructions=instructions, listing=listing, caller=caller, program=program
-        )
+        path = _write_tools(tools, caller=caller, program=program)
     except OSError as err:  # the temporary directory is not writable
         sock.close()
         print(f"{program}: cannot write the tool table for the workers: {err.strerror or err}", file=sys.stderr)
@@ -144,7 +136,7 @@ def serve_workers(
     try:
         os.environ[OPTIONS_ENV] = json.dumps(dict(values))
         config = uvicorn.Config(
-            functools.partial(worker_app, path, program, env_prefix),
+            functools.partial(worker_app, path, program, env_prefix, port),
             factory=True,
             workers=workers,
             log_level="warning",
@@ -152,7 +144,7 @@ def serve_workers(
             timeout_graceful_shutdown=values["shutdown_timeout"],
         )
         supervisor = _Supervisor(config, sockets=[sock])
-        announce(sock, tool_count=len(listing), program=program, workers=workers)
+        announce(sock, tool_count=len(tools["listing"]), program=program, workers=workers)
         supervisor.run()
     finally:
         os.environ.pop(OPTIONS_ENV, None)
@@ -190,30 +182,38 @@ class ServedApp:
             )
 
 
-def worker_app(tools_path: str, program: str, env_prefix: str | None) -> Any:
-    """The app one worker serves: the tools from `tools_path`, the options from `OA2MCP_WORKER_OPTIONS`.
+def worker_app(tools_path: str, program: str, env_prefix: str | None, port: int) -> Any:
+    """The app one worker serves: the tools from `tools_path`, the options from `OA2MCP_WORKER_OPTIONS`, the
+    inbound security for `port` (the one the first process bound).
 
     Exits with uvicorn's start-up failure status (the supervisor then stops instead of restarting it) after
-    one line on stderr when the file or the options cannot be used.
+    one line on stderr when the file, the options or the inbound security cannot be used.
     """
-    from .app import StartError, configure_logging, make_caller  # noqa: PLC0415  (app imports this module)
+    from .app import StartError, build_access_server, configure_logging, make_caller  # noqa: PLC0415
+    from .inbound import build_inbound  # noqa: PLC0415
 
     configure_logging()
     try:
         values = json.loads(os.environ[OPTIONS_ENV])
         data = json.loads(Path(tools_path).read_text(encoding="utf-8"))
-        table = relink_table(data["listing"], data["table"])
-        caller = make_caller(table, data["security"], values, environ=os.environ, env_prefix=env_prefix)
+        listing = data["listing"]
+        caller = make_caller(
+            relink_table(listing, data["table"]), data["security"], values, environ=os.environ, env_prefix=env_prefix
+        )
+        server, policy = build_access_server(
+            name=data["name"],
+            version=data["version"],
+            instructions=data["instructions"],
+            listing=listing,
+            caller=caller,
+            values=values,
+            access=data["access"],
+            environ=os.environ,
+        )
+        inbound = build_inbound(values, policy, environ=os.environ, host=values["host"], port=port)
     except (OSError, ValueError, KeyError, StartError) as err:
         print(f"{program}: worker {os.getpid()} cannot start: {type(err).__name__}: {err}", file=sys.stderr)
         sys.exit(STARTUP_FAILURE)
-    server = build_server(
-        name=data["name"],
-        version=data["version"],
-        instructions=data["instructions"],
-        listing=data["listing"],
-        caller=caller,
-    )
-    app = build_http_app(server, values, tool_count=len(data["listing"]))
+    app = http_app(server, stateless=values["stateless"], tool_count=len(listing), inbound=inbound)
     gc.freeze()  # the tool table lives as long as the worker: keep it out of every later collection
     return ServedApp(app, caller)

@@ -62,7 +62,8 @@ async def test_serve_lists_exactly_the_configured_tools_and_sends_hidden_argumen
         assert {tool.name for tool in listing.tools} == TOOLS
         by_name = {tool.name: tool for tool in listing.tools}
         get_issue = by_name["get_issue"].input_schema
-        assert list(get_issue["properties"]) == ["issue_number"]  # owner and repo are fixed, not shown
+        # owner and repo are fixed, not shown; `fields` is the projection every JSON-returning tool takes
+        assert list(get_issue["properties"]) == ["issue_number", "fields"]
         assert get_issue["required"] == ["issue_number"]
         search = by_name["search_issues"].input_schema["properties"]
         assert "query" in search and "q" not in search

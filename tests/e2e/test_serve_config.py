@@ -64,11 +64,15 @@ async def configured_client(upstream: Upstream) -> AsyncIterator[Client]:
 async def test_configured_tools_and_arguments_are_listed_and_reach_the_upstream(upstream: Upstream) -> None:
     async with configured_client(upstream) as client:
         listed = {tool.name: tool for tool in (await client.list_tools()).tools}
-        assert {name: list(tool.input_schema["properties"]) for name, tool in listed.items()} == TOOLS
+        # Every tool answers JSON, so each also takes the `fields` projection (not sent upstream).
+        assert {name: list(tool.input_schema["properties"]) for name, tool in listed.items()} == {
+            name: [*args, "fields"] for name, args in TOOLS.items()
+        }
         find_pets = listed["find_pets"]
         assert (find_pets.title, find_pets.description) == (
             "Find pets",
-            "Search the shelter's pets by species and adoption status, newest first.",
+            "Search the shelter's pets by species and adoption status, newest first.\n"
+            "Pass `fields` (JMESPath) to return only part of the result.",
         )
         assert find_pets.input_schema["properties"]["limit"]["default"] == 10
         assert find_pets.input_schema["properties"]["kind"]["description"] == 'Species to include, e.g. ["dog"].'

@@ -45,10 +45,33 @@ class Upstream:
     """Paths of slow requests whose caller went away before the answer."""
     gate: threading.Event = field(default_factory=threading.Event)
     """`/pets/995` answers only once this is set (or after 30 s): a call held in flight for as long as a test needs."""
+    in_flight: int = 0
+    max_in_flight: int = 0
+    """The most `/pets/996` requests (each held 0.3 s) the upstream was serving at once."""
 
     def last(self) -> Received:
         assert self.received, "the upstream received nothing"
         return self.received[-1]
+
+
+def noisy_pets(base: str) -> list[dict[str, Any]]:
+    """40 pets the way hypermedia APIs answer: nulls, empty lists, URL templates, links into the API itself,
+    HAL `_links`, and one link a person would follow (another host)."""
+    return [
+        {
+            "id": number,
+            "name": f"Pet {number}",
+            "species": "dog",
+            "nickname": None,
+            "tags": [],
+            "owner": {},
+            "photo_url": f"{base}/v1/pets/{number}/photo",
+            "events_url": f"{base}/v1/pets/{number}/events{{/kind}}",
+            "adopt_url": f"https://shelter.example.org/adopt/{number}",
+            "_links": {"self": {"href": f"{base}/v1/pets/{number}"}},
+        }
+        for number in range(1, 41)
+    ]
 
 
 def _app(upstream: Upstream) -> Starlette:
@@ -63,6 +86,11 @@ def _app(upstream: Upstream) -> Starlette:
             return JSONResponse({"code": 404, "message": "no such pet"}, status_code=404)
         if tail.startswith("/pets/500"):
             return Response("<html><body><h1>Internal Server Error</h1></body></html>", 500, media_type="text/html")
+        if tail.startswith("/pets/996"):
+            upstream.in_flight += 1
+            upstream.max_in_flight = max(upstream.max_in_flight, upstream.in_flight)
+            await asyncio.sleep(0.3)
+            upstream.in_flight -= 1
         if tail.startswith("/pets/999"):
             await asyncio.sleep(30)
         if tail.startswith("/pets/998"):  # slow, and notes when the caller goes away
@@ -98,6 +126,8 @@ def _app(upstream: Upstream) -> Starlette:
             return Response(status_code=204)
         if request.method == "HEAD":
             return Response(status_code=200)
+        if tail == "/pets" and request.method == "GET" and request.query_params.get("limit") == "40":
+            return JSONResponse(noisy_pets(str(request.base_url).rstrip("/")))
         if tail == "/pets" and request.method == "GET":
             return JSONResponse([PET])
         if request.method == "POST":
@@ -110,10 +140,18 @@ def _app(upstream: Upstream) -> Starlette:
 @contextmanager
 def run_upstream() -> Iterator[Upstream]:
     """Start the upstream in a thread; stop it on exit."""
+    upstream = Upstream(url="")
+    with run_app(_app(upstream)) as url:
+        upstream.url = url
+        yield upstream
+
+
+@contextmanager
+def run_app(app: Any) -> Iterator[str]:
+    """Serve an ASGI app on 127.0.0.1 (a free port) in a thread; yields its base URL; stops it on exit."""
     sock = socket.create_server(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    upstream = Upstream(url=f"http://127.0.0.1:{port}")
-    server = uvicorn.Server(uvicorn.Config(_app(upstream), log_level="error", lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="error", lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     while not server.started:
@@ -121,7 +159,7 @@ def run_upstream() -> Iterator[Upstream]:
             raise RuntimeError("upstream failed to start")
         threading.Event().wait(0.01)
     try:
-        yield upstream
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)

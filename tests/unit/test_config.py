@@ -147,7 +147,7 @@ def test_unknown_keys_are_located_with_did_you_mean(data: Any, expected: str) ->
 
 def test_an_unknown_key_nothing_resembles_lists_the_allowed_keys() -> None:
     assert error({"tools": {"op": {"zzz": 1}}}) == (
-        "c.yaml#/tools/op/zzz: unknown key 'zzz' (allowed: name, title, description, args, annotations)"
+        "c.yaml#/tools/op/zzz: unknown key 'zzz' (allowed: name, title, description, args, annotations, response)"
     )
 
 

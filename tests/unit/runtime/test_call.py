@@ -89,3 +89,31 @@ async def test_connection_errors_become_tool_errors_naming_the_host() -> None:
     result = await caller.call("t", {"id": 1})
     await caller.aclose()
     assert result.is_error and "api.example.com" in result.content[0].text
+
+
+async def test_forwarded_headers_win_and_stand_in_for_a_missing_server_credential() -> None:
+    seen: list[httpx.Request] = []
+    tools = {
+        "t": {
+            "inputSchema": SCHEMA,
+            "outputSchema": None,
+            "binding": {**BINDING, "method": "GET", "security": [{"user_key": []}]},
+        }
+    }
+    caller = ToolCaller(
+        tools,
+        security_schemes={"user_key": {"type": "apiKey", "in": "header", "name": "X-User-Token"}},
+        credentials={},
+        options=CallOptions(headers={"X-Static": "s", "X-Both": "static"}),
+        transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(200, json={})),
+    )
+    refused = await caller.call("t", {"id": 1})
+    assert refused.is_error and seen == []  # no credential at all: the server says so, nothing is sent
+    result = await caller.call("t", {"id": 1}, headers={"x-user-token": "u-1", "x-both": "caller"})
+    await caller.aclose()
+    assert result.is_error is False
+    assert (seen[0].headers["x-user-token"], seen[0].headers["x-both"], seen[0].headers["x-static"]) == (
+        "u-1",
+        "caller",
+        "s",
+    )

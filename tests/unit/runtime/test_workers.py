@@ -36,7 +36,7 @@ def test_a_worker_without_its_tool_table_stops_with_the_start_up_failure_status(
 ) -> None:
     monkeypatch.setenv(OPTIONS_ENV, json.dumps({"auth": ["api_key=secret-value-1"]}))
     with pytest.raises(SystemExit) as stopped:
-        worker_app(str(tmp_path / "gone.json"), "prog", None)
+        worker_app(str(tmp_path / "gone.json"), "prog", None, 8000)
     assert stopped.value.code == STARTUP_FAILURE
     err = capsys.readouterr().err
     assert err.startswith("prog: worker ") and "cannot start: FileNotFoundError" in err

@@ -61,6 +61,10 @@ class ListIssuesArguments(BaseModel):
     )
     per_page: int | None = Field(20, description="The number of results per page (max 100).")
     page: int | None = Field(1, description="The page number of the results to fetch.")
+    fields: str | None = Field(
+        None,
+        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
+    )
 
 
 class Labels(BaseModel):
@@ -108,6 +112,10 @@ class CreateIssueArguments(BaseModel):
         description="The name of the issue type to associate with this issue. NOTE: Only users with push access can set the type for new issues. The type is silently dropped otherwise.",
         examples=["Epic"],
     )
+    fields: str | None = Field(
+        None,
+        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
+    )
 
 
 class GetIssueArguments(BaseModel):
@@ -115,6 +123,10 @@ class GetIssueArguments(BaseModel):
         extra="forbid",
     )
     issue_number: int = Field(..., description="The number that identifies the issue.")
+    fields: str | None = Field(
+        None,
+        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
+    )
 
 
 class State1(StrEnum):
@@ -222,6 +234,10 @@ class UpdateIssueArguments(BaseModel):
         None,
         description="The issue type to associate with this issue. Only users with push access can set the type for issues. Without push access to the repository, type changes are silently dropped.",
     )
+    fields: str | None = Field(
+        None,
+        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
+    )
 
 
 class Assignees1(BaseModel):
@@ -243,6 +259,10 @@ class AssignIssueArguments(BaseModel):
         None,
         description="Usernames of people to assign this issue to. NOTE: Only users with push access can add assignees to an issue. Assignees are silently ignored otherwise.",
     )
+    fields: str | None = Field(
+        None,
+        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
+    )
 
 
 class ListCommentsArguments(BaseModel):
@@ -256,6 +276,10 @@ class ListCommentsArguments(BaseModel):
     )
     per_page: int | None = Field(30, description="The number of results per page (max 100).")
     page: int | None = Field(1, description="The page number of the results to fetch.")
+    fields: str | None = Field(
+        None,
+        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
+    )
 
 
 class AddCommentArguments(BaseModel):
@@ -264,6 +288,10 @@ class AddCommentArguments(BaseModel):
     )
     issue_number: int = Field(..., description="The number that identifies the issue.")
     body: str = Field(..., description="The contents of the comment.")
+    fields: str | None = Field(
+        None,
+        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
+    )
 
 
 class AuthorAssociation(StrEnum):
@@ -407,6 +435,10 @@ class ListIssueEventsArguments(BaseModel):
     issue_number: int = Field(..., description="The number that identifies the issue.")
     per_page: int | None = Field(30, description="The number of results per page (max 100).")
     page: int | None = Field(1, description="The page number of the results to fetch.")
+    fields: str | None = Field(
+        None,
+        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
+    )
 
 
 class Labels2(BaseModel):
@@ -433,6 +465,10 @@ class AddLabelsArguments(BaseModel):
     )
     issue_number: int = Field(..., description="The number that identifies the issue.")
     body: Body | None = None
+    fields: str | None = Field(
+        None,
+        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
+    )
 
 
 class RemoveLabelArguments(BaseModel):
@@ -441,6 +477,10 @@ class RemoveLabelArguments(BaseModel):
     )
     issue_number: int = Field(..., description="The number that identifies the issue.")
     name: str
+    fields: str | None = Field(
+        None,
+        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
+    )
 
 
 class ListLabelsArguments(BaseModel):
@@ -449,6 +489,10 @@ class ListLabelsArguments(BaseModel):
     )
     per_page: int | None = Field(30, description="The number of results per page (max 100).")
     page: int | None = Field(1, description="The page number of the results to fetch.")
+    fields: str | None = Field(
+        None,
+        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
+    )
 
 
 class State2(StrEnum):
@@ -471,6 +515,10 @@ class ListMilestonesArguments(BaseModel):
     direction: Direction | None = Field(Direction.ASC, description="The direction of the sort. Either asc or desc.")
     per_page: int | None = Field(30, description="The number of results per page (max 100).")
     page: int | None = Field(1, description="The page number of the results to fetch.")
+    fields: str | None = Field(
+        None,
+        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
+    )
 
 
 class Sort2(StrEnum):
@@ -522,6 +570,10 @@ class SearchIssuesArguments(BaseModel):
     search_type: SearchType | None = Field(
         None,
         description="The type of search to perform on issues. When not specified, the default is lexical search.\n\nsemantic \u2014 performs a pure semantic (vector) search using embedding-based understanding. hybrid \u2014 combines semantic search with lexical search for best results. \u2026",
+    )
+    fields: str | None = Field(
+        None,
+        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
     )
 
 

@@ -49,6 +49,10 @@ class ListPetsArguments(BaseModel):
     X_Request_ID: UUID | None = Field(
         None, alias="X-Request-ID", description="Correlation id echoed back in the response."
     )
+    fields: str | None = Field(
+        None,
+        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
+    )
 
 
 class CreatePetCategory(BaseModel):
@@ -79,6 +83,10 @@ class FindPetsByTagsArguments(BaseModel):
         extra="forbid",
     )
     tags: list[str] = Field(..., description="Tags to match (repeat the parameter for each tag).")
+    fields: str | None = Field(
+        None,
+        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
+    )
 
 
 class PetsGetByIdArguments(BaseModel):
@@ -91,6 +99,10 @@ class PetsGetByIdArguments(BaseModel):
     )
     X_Request_ID: UUID | None = Field(
         None, alias="X-Request-ID", description="Correlation id echoed back in the response."
+    )
+    fields: str | None = Field(
+        None,
+        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
     )
 
 
@@ -147,6 +159,10 @@ class UploadPetPhotoArguments(BaseModel):
     petId: int = Field(..., description="The pet's id.")
     file: str = Field(..., description="The image file.", json_schema_extra={"contentEncoding": "base64"})
     caption: str | None = Field(None, description="A caption shown under the photo.", max_length=280)
+    fields: str | None = Field(
+        None,
+        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
+    )
 
 
 class UploadPetPhotoResult(BaseModel):
@@ -200,6 +216,10 @@ class SheltersSearchArguments(BaseModel):
         None, alias="X-Request-ID", description="Correlation id echoed back in the response."
     )
     shelter_session: str | None = Field(None, description="Session cookie of a signed-in shelter employee.")
+    fields: str | None = Field(
+        None,
+        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
+    )
 
 
 class Role(StrEnum):
@@ -215,6 +235,10 @@ class GetSheltersByShelterIdStaffArguments(BaseModel):
     )
     shelterId: UUID
     role: Role | None = None
+    fields: str | None = Field(
+        None,
+        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
+    )
 
 
 class SetIntakeSchemaArguments(BaseModel):
@@ -226,6 +250,10 @@ class SetIntakeSchemaArguments(BaseModel):
     title: str | None = None
     description: str | None = None
     required: list[str] | None = None
+    fields: str | None = Field(
+        None,
+        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
+    )
 
 
 class SetIntakeSchemaResult(BaseModel):
@@ -259,6 +287,10 @@ class RegisterVolunteerArguments(BaseModel):
     email: EmailStr
     availability: list[AvailabilityEnum] | None = None
     metadata: Metadata | None = Field(None, description="Where the volunteer heard about us.")
+    fields: str | None = Field(
+        None,
+        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
+    )
 
 
 class RegisterVolunteerResult(BaseModel):
@@ -293,6 +325,10 @@ class CreateAdoptionArguments(BaseModel):
         extra="forbid",
     )
     body: Body | Body1
+    fields: str | None = Field(
+        None,
+        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
+    )
 
 
 class Status5(StrEnum):
@@ -341,6 +377,10 @@ class CreatePetArguments(BaseModel):
     X_Request_ID: UUID | None = Field(
         None, alias="X-Request-ID", description="Correlation id echoed back in the response."
     )
+    fields: str | None = Field(
+        None,
+        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
+    )
 
 
 class BodyItem(BaseModel):
@@ -359,6 +399,10 @@ class ImportPetsArguments(BaseModel):
         extra="forbid",
     )
     body: list[BodyItem] = Field(..., description="The pets to register.", max_length=100, min_length=1)
+    fields: str | None = Field(
+        None,
+        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
+    )
 
 
 class CreatePetResult(BaseModel):
@@ -432,6 +476,10 @@ class PetsUpdateArguments(BaseModel):
     tags: list[str] | None = None
     parent: PetsUpdatePet | None = Field(None, description="The pet's mother or father, if also known to the shelter.")
     owner: PetsUpdateOwner | None = None
+    fields: str | None = Field(
+        None,
+        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
+    )
 
 
 class PetsUpdateOwner(BaseModel):
@@ -494,6 +542,10 @@ class UpdateOwnerArguments(BaseModel):
     phone: str | None = None
     password: SecretStr | None = Field(None, min_length=12)
     pets: list[UpdateOwnerPet] | None = None
+    fields: str | None = Field(
+        None,
+        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
+    )
 
 
 class UpdateOwnerOwner(BaseModel):

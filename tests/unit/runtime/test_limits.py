@@ -1,0 +1,43 @@
+"""Rates and the per-client token bucket, on an injected clock."""
+
+from __future__ import annotations
+
+import pytest
+
+from converter.runtime.limits import Rate, RateLimiter, parse_rate
+
+
+@pytest.mark.parametrize(
+    ("text", "rate"),
+    [("10/s", Rate(10, 1)), (" 100 / m ", Rate(100, 60)), ("0.5/s", Rate(0.5, 1)), ("7/h", Rate(7, 3600))],
+)
+def test_rates_are_parsed(text: str, rate: Rate) -> None:
+    assert parse_rate(text) == rate
+
+
+@pytest.mark.parametrize("text", ["10", "0/s", "10/d", "-1/s", "ten/s", ""])
+def test_what_is_not_a_rate_is_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="is not a rate"):
+        parse_rate(text)
+
+
+def test_a_bucket_allows_its_burst_then_says_how_long_to_wait() -> None:
+    now = [100.0]
+    limiter = RateLimiter(clock=lambda: now[0])
+    rate = parse_rate("2/s")
+    assert [limiter.acquire("a", rate) for _ in range(2)] == [0, 0]
+    assert limiter.acquire("a", rate) == pytest.approx(0.5)
+    assert limiter.acquire("b", rate) == 0  # each client has its own bucket
+    now[0] += 0.5
+    assert limiter.acquire("a", rate) == 0
+    assert limiter.acquire("a", rate) == pytest.approx(0.5)
+    now[0] += 60
+    assert [limiter.acquire("a", rate) for _ in range(3)] == [0, 0, pytest.approx(0.5)]  # refills to its burst only
+
+
+def test_a_rate_below_one_per_unit_still_allows_one_call() -> None:
+    now = [0.0]
+    limiter = RateLimiter(clock=lambda: now[0])
+    rate = parse_rate("0.5/s")
+    assert limiter.acquire("a", rate) == 0
+    assert limiter.acquire("a", rate) == pytest.approx(2.0)
