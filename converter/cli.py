@@ -292,6 +292,10 @@ def serve(spec: str | None, no_cache: bool, **kwargs: Any) -> None:
       oa2mcp serve --config oa2mcp.yaml                       the tools a config selects, from its spec
       OA2MCP_API_KEYS=... oa2mcp serve api.yaml --transport http --host 0.0.0.0 --allowed-host mcp.example.com
 
+    Besides the tools: the server instructions (the spec's description and the config's `instructions`), the
+    prompts (the generated `use_api` guide and the config's `prompts`), and the resources openapi://operations
+    (one line per tool) and openapi://schemas/{name} (a schema the tools use, as JSON Schema).
+
     Over HTTP off loopback, callers need a key or a JWT (or the server refuses to start; --insecure-no-auth);
     the config's `clients:` give each its tools and rate limit. Logs go to stderr; on stdio, stdout carries
     the MCP protocol only.
@@ -318,6 +322,7 @@ def serve(spec: str | None, no_cache: bool, **kwargs: Any) -> None:
             values=kwargs,
             program="oa2mcp",
             access=served.access,
+            catalog=served.catalog,
         )
     except StartError as err:
         raise ConverterError(None, str(err)) from err

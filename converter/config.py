@@ -17,6 +17,7 @@ from typing import Any
 
 from converter.errors import ConfigError, Location
 from converter.loader import is_url, load_document
+from converter.tools import Prompt
 
 __all__ = [
     "ANNOTATION_KEYS",
@@ -155,6 +156,9 @@ class Config:
     """Top-level `response:` keys (fields of `converter.response_shape.ResponseSettings`)."""
     clients: tuple[ClientConfig, ...] = ()
     forward_headers: tuple[str, ...] = ()
+    instructions: str | None = None
+    """Added to the spec's description in the server instructions."""
+    prompts: tuple[Prompt, ...] = ()
 
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...] | set[str]) -> str:
@@ -420,6 +424,8 @@ _TOP_KEYS = (
     "response",
     "clients",
     "forward_headers",
+    "instructions",
+    "prompts",
 )
 
 
@@ -448,6 +454,9 @@ def parse_config(data: Any, *, location: Location) -> Config:
         _client(str(name), value, location.child("clients", str(name)))
         for name, value in _mapping(top.get("clients", {}), location.child("clients")).items()
     )
+    # converter.prompts checks with this module's helpers, so it is imported here, not at the top (a cycle).
+    from converter.prompts import parse_instructions, parse_prompts  # noqa: PLC0415
+
     return Config(
         location=location,
         clients=clients,
@@ -465,6 +474,10 @@ def parse_config(data: Any, *, location: Location) -> Config:
         max_tools=_positive_int(budget.get("max_tools", DEFAULT_MAX_TOOLS), location.child("budget", "max_tools")),
         max_tokens=_positive_int(budget.get("max_tokens", DEFAULT_MAX_TOKENS), location.child("budget", "max_tokens")),
         response=_response(top.get("response", {}), location.child("response")),
+        instructions=parse_instructions(top["instructions"], location.child("instructions"))
+        if "instructions" in top
+        else None,
+        prompts=parse_prompts(top.get("prompts"), location.child("prompts")),
     )
 
 

@@ -85,18 +85,19 @@ def build_selection(
     with_all: bool = False,
     overlays: Sequence[str] = (),
 ) -> tuple[ToolSet, tuple[int, int | None] | None]:
-    """The tools `config` selects and, with `with_all`, the operation count and estimated tools/list tokens of
-    the whole API (None tokens when some unselected operation cannot be built), from one parse.
+    """The tools `config` selects (without schema resources: `inspect` shows tools only) and, with `with_all`,
+    the operation count and estimated tools/list tokens of the whole API (None tokens when some unselected
+    operation cannot be built), from one parse.
 
     Raises:
         ConverterError: the spec cannot be loaded, parsed or resolved, or the config does not fit it.
     """
     api, notes = load_api(source, allow_remote_refs=allow_remote_refs, overlays=overlays)
-    toolset = _with_notes(select_tools(api, config=config), notes)
+    toolset = _with_notes(select_tools(api, config=config, with_resources=False), notes)
     if not with_all:
         return toolset, None
     try:
-        tokens: int | None = sum(estimate_tokens(tool) for tool in select_tools(api).tools)
+        tokens: int | None = sum(estimate_tokens(tool) for tool in select_tools(api, with_resources=False).tools)
     except ConverterError:
         tokens = None
     return toolset, (len(api.operations), tokens)

@@ -20,10 +20,12 @@ MAX_DEPTH = 64
 
 
 class Mode(enum.Enum):
-    """Which side of the API a schema describes: inputs drop `readOnly` members, outputs `writeOnly` ones."""
+    """Which side of the API a schema describes: inputs drop `readOnly` members, outputs `writeOnly` ones; a
+    document (a schema resource a model reads) keeps both."""
 
     INPUT = "input"
     OUTPUT = "output"
+    DOCUMENT = "document"
 
 
 class Dialect(enum.Enum):
@@ -353,9 +355,10 @@ class SchemaStore:
                 # a pattern it cannot compile (ECMA `\p{L}`, as in many AWS specs) fails every call. Inputs keep
                 # it: our own argument check rewrites or skips what `re` cannot read.
                 continue
-            elif keyword in ("description", "title") and mode is Mode.INPUT:
-                # Spec text a model reads (inputSchemas are shown to it; outputSchemas are for the client to
-                # check results with): cleaned like every description (markup, hidden characters), bounded.
+            elif keyword in ("description", "title") and mode is not Mode.OUTPUT:
+                # Spec text a model reads (inputSchemas and schema resources are shown to it; outputSchemas are for
+                # the client to check results with): cleaned like every description (markup, hidden characters),
+                # bounded.
                 if isinstance(value, str) and (text := describe_argument(value, limit=_TEXT_LIMITS[keyword])):
                     out[keyword] = text
             elif (check := _VALUE_CHECKS.get(keyword)) is not None and check(value):
@@ -369,10 +372,10 @@ class SchemaStore:
     def _convert_map(
         self, keyword: str, value: dict[str, Any], base: str, where: Location, mode: Mode, depth: int
     ) -> JsonObject:
-        hidden = "readOnly" if mode is Mode.INPUT else "writeOnly"
+        hidden = {Mode.INPUT: "readOnly", Mode.OUTPUT: "writeOnly"}.get(mode)
         result: JsonObject = {}
         for key, sub in value.items():
-            if keyword == "properties" and isinstance(sub, dict) and sub.get(hidden) is True:
+            if hidden and keyword == "properties" and isinstance(sub, dict) and sub.get(hidden) is True:
                 continue
             result[key] = self._convert(sub, base, where.child(keyword, key), mode, depth + 1)
         return result

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 
 from converter.budget import budget_warning
 from converter.config import Config
-from converter.describe import clean_text, describe_operation, tool_title
+from converter.describe import describe_operation, tool_title
 from converter.errors import ConfigError, Diagnostic, Location
 from converter.model import ApiModel, HttpMethod, Operation
 from converter.naming import operation_tool_name, unique_names
 from converter.overrides import apply_override, check_tool_name
+from converter.prompts import server_instructions, server_prompts
+from converter.resources import used_schemas
 from converter.response_shape import ResponseSettings, shape_tool
 from converter.selection import Selected, select_operations
 from converter.tool_schema import build_input, build_mock, build_output
@@ -109,10 +111,16 @@ def _tool_names(selected: list[Selected]) -> list[str]:
 
 
 def select_tools(
-    api: ApiModel, *, budgets: Budgets | None = None, with_mock: bool = False, config: Config | None = None
+    api: ApiModel,
+    *,
+    budgets: Budgets | None = None,
+    with_mock: bool = False,
+    config: Config | None = None,
+    with_resources: bool = True,
 ) -> ToolSet:
     """Turn the operations a config selects (all, without one) into tools, as the config names and describes
-    them (with `with_mock`, also what `--mock` answers).
+    them (with `with_mock`, also what `--mock` answers; without `with_resources`, no schema resources — they
+    cost ~0.1 s on GitHub's 1,223 operations, and `inspect` shows tools only).
 
     Raises:
         RefError: a schema a selected tool needs cannot be resolved.
@@ -124,6 +132,7 @@ def select_tools(
         budgets = dataclasses.replace(budgets, description_chars=config.description_max_chars)
     response_settings = ResponseSettings().merged(dict(config.response)) if config is not None else ResponseSettings()
     selected, diagnostics = select_operations(api.operations, config)
+    config = config or Config()
     names = _tool_names(selected)
     tools = []
     diagnostics = [*api.diagnostics, *diagnostics]
@@ -136,17 +145,19 @@ def select_tools(
             settings = response_settings
         tools.append(shape_tool(tool, item.operation, settings))
         diagnostics.extend(notes)
+    schemas, notes = (
+        used_schemas([item.operation for item in selected], store=api.schemas) if with_resources else ({}, [])
+    )
     toolset = ToolSet(
         name=api.title,
         version=api.version,
-        instructions=describe_operation(
-            summary="", description=clean_text(api.description), deprecated=False, limit=budgets.instructions_chars
-        ),
+        instructions=server_instructions(api.description, config.instructions, limit=budgets.instructions_chars),
         tools=tuple(tools),
         security_schemes=api.security_schemes,
-        diagnostics=tuple(diagnostics),
+        diagnostics=(*diagnostics, *notes),
+        prompts=server_prompts(config.prompts, tools, api_title=api.title),
+        schemas=schemas,
     )
-    config = config or Config()
     where = config.location if config.location.file or not selected else Location(selected[0].operation.location.file)
     warning = budget_warning(toolset, config, where=where)
     if warning is not None:

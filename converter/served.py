@@ -20,12 +20,13 @@ from typing import Any
 
 from converter import __version__
 from converter.errors import Severity
+from converter.resources import catalog_json
 from converter.runtime.table import relink_table
 from converter.tools import ToolSet, binding_to_json
 
 logger = logging.getLogger("oa2mcp.cache")
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 
 _SHARED_WITH_LISTING = frozenset({"inputSchema", "outputSchema"})
 
@@ -44,6 +45,8 @@ class Served:
     security: dict[str, dict[str, Any]]
     warnings: list[str]
     """Warning diagnostics of the build (e.g. over the tool budget), for `serve` to log at every start."""
+    catalog: dict[str, Any]
+    """Prompts and resources, as `converter.runtime.catalog` serves them."""
     access: dict[str, Any] | None = None
     """The config's clients and forwarded headers, as `converter.clients.access_policy` writes them."""
 
@@ -62,6 +65,7 @@ class Served:
             "security": self.security,
             "warnings": self.warnings,
             "access": self.access,
+            "catalog": self.catalog,
         }
 
     @classmethod
@@ -78,6 +82,7 @@ class Served:
             security=data["security"],
             warnings=data["warnings"],
             access=data.get("access"),
+            catalog=data["catalog"],
         )
 
 
@@ -183,4 +188,5 @@ def served_from_toolset(toolset: ToolSet, *, access: dict[str, Any] | None = Non
         security=toolset.security_json(),
         warnings=[str(d) for d in toolset.diagnostics if d.severity is not Severity.INFO],
         access=access,
+        catalog=catalog_json(toolset),
     )

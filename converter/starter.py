@@ -89,5 +89,13 @@ def starter_config(toolset: ToolSet, *, spec: str) -> str:
         '#       other_arg: {value: "x"}            # always sent, hidden from the model',
         "#       third_arg: {name: clearer_name}    # renamed for the model; the API still gets its own name",
         "#     annotations: {readOnlyHint: true}",
+        "# instructions: >-             # added to the spec's description in the server instructions",
+        "#   Work on one repository only; confirm before deleting anything.",
+        "# prompts:                     # messages the user picks in the client; {{name}} is an argument's value",
+        "#   - name: triage_issue",
+        "#     description: Read an issue and label it.",
+        "#     arguments:",
+        '#       - {name: number, description: "The issue number", required: true}',
+        '#     template: "Read issue #{{number}}, then add the labels that fit."',
     ]
     return "\n".join(lines) + "\n"

@@ -157,6 +157,39 @@ class Tool:
 
 
 @dataclass(frozen=True, slots=True)
+class PromptArgument:
+    """One argument of a prompt, as prompts/list shows it."""
+
+    name: str
+    description: str = ""
+    required: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    """An MCP prompt: a message the user picks in the client, filled with the arguments they give."""
+
+    name: str
+    description: str
+    arguments: tuple[PromptArgument, ...]
+    template: tuple[str, ...]
+    """Literal text and argument names, alternating: even items are text, odd items name an argument."""
+    title: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """As plain data for the runtime (`converter.runtime.catalog`)."""
+        data: dict[str, Any] = {"name": self.name}
+        if self.title:
+            data["title"] = self.title
+        data["description"] = self.description
+        data["arguments"] = [
+            {"name": a.name, "description": a.description, "required": a.required} for a in self.arguments
+        ]
+        data["template"] = list(self.template)
+        return data
+
+
+@dataclass(frozen=True, slots=True)
 class ToolSet:
     """The tools one server exposes, with what they share."""
 
@@ -166,6 +199,9 @@ class ToolSet:
     tools: tuple[Tool, ...]
     security_schemes: tuple[SecurityScheme, ...]
     diagnostics: tuple[Diagnostic, ...]
+    prompts: tuple[Prompt, ...] = ()
+    schemas: Mapping[str, JsonObject] = field(default_factory=dict)
+    """The named schemas the tools refer to, by name, as JSON Schema documents (see `converter.resources`)."""
 
     def security_json(self) -> dict[str, dict[str, Any]]:
         """The security schemes as the runtime reads them, keyed by scheme name."""

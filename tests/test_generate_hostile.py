@@ -1,6 +1,8 @@
-"""`oa2mcp generate` on a hostile spec (fixtures/hostile.yaml): spec text reaches the project only as escaped
-literals, data or sanitized names; the project is valid, passes its own ruff and mypy --strict, imports, serves
-its tools, and nothing in the spec ever runs (each payload that would run tries to create /tmp/oa2mcp-pwned-*).
+"""`oa2mcp generate` on a hostile spec (fixtures/hostile.yaml) with a hostile config (fixtures/hostile-config.yaml:
+instructions and prompts): spec and config text reach the project only as escaped literals, data or sanitized
+names; the project is valid, passes its own ruff and mypy --strict, imports, serves its tools, prompts and
+resources, and nothing in the spec or config ever runs (each payload that would run tries to create
+/tmp/oa2mcp-pwned-*).
 
 Not in the fixture, because no codegen can make them work (the pipeline lets them through to tools/list): header,
 cookie and apiKey names that are not HTTP tokens (the runtime refuses to send them), a `pattern` no regex engine
@@ -29,13 +31,17 @@ import yaml
 from mcp import Client, StdioServerParameters
 
 from converter.codegen.literals import plain_text
+from converter.config import load_config
 from converter.pipeline import build_toolset
+from converter.resources import catalog_json
+from converter.runtime.catalog import render_prompt
 from converter.runtime.mock import example_value
 from converter.runtime.validation import argument_problems, compile_validator
 from converter.tools import ToolSet
 from tests.conftest import FIXTURES, ROOT
 
 SPEC = FIXTURES / "hostile.yaml"
+CONFIG = FIXTURES / "hostile-config.yaml"
 MARKERS = Path("/tmp")
 MARKER_GLOB = "oa2mcp-pwned-*"
 # A cache of its own (gitignored): cold, mypy spends ~12 s on the project's dependencies.
@@ -59,10 +65,11 @@ def _spec_strings(node: Any) -> Iterator[str]:
 
 
 SPEC_DATA = yaml.safe_load(SPEC.read_text("utf-8"))
-# The characters of the spec that have no business in source, TOML, Markdown or a Dockerfile unescaped.
+CONFIG_DATA = yaml.safe_load(CONFIG.read_text("utf-8"))
+# The characters of the spec and config that have no business in source, TOML, Markdown or a Dockerfile unescaped.
 ODD_CHARS = {
     char
-    for text in _spec_strings(SPEC_DATA)
+    for text in [*_spec_strings(SPEC_DATA), *_spec_strings(CONFIG_DATA)]
     for char in text
     if not char.isascii() or (not char.isprintable() and char != "\n")
 }
@@ -90,7 +97,7 @@ def project(tmp_path_factory: pytest.TempPathFactory, markers_before: dict[Path,
     """The generated project, written by the CLI as a user runs it."""
     out = tmp_path_factory.mktemp("hostile") / "server"
     result = subprocess.run(
-        [sys.executable, "-m", "converter", "generate", str(SPEC), "-o", str(out)],
+        [sys.executable, "-m", "converter", "generate", "--config", str(CONFIG), "-o", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -104,7 +111,7 @@ def project(tmp_path_factory: pytest.TempPathFactory, markers_before: dict[Path,
 @pytest.fixture(scope="module")
 def toolset() -> ToolSet:
     """What the project was generated from."""
-    return build_toolset(str(SPEC), with_mock=True)
+    return build_toolset(str(SPEC), with_mock=True, config=load_config(str(CONFIG)))
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +133,7 @@ def _files(project: Path, pattern: str) -> list[Path]:
 
 def test_generation_is_deterministic(project: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "converter", "generate", str(SPEC), "-o", str(project), "--check"],
+        [sys.executable, "-m", "converter", "generate", "--config", str(CONFIG), "-o", str(project), "--check"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -224,6 +231,7 @@ def test_project_imports_with_each_tool_mapped_to_its_own_models(project: Path, 
     assert found["tools"] == [tool.name for tool in toolset.tools]
     assert found["instructions"] == toolset.instructions  # an emoji is one character, not two lone surrogates
     assert "\U0001f600" in found["instructions"]
+    assert found["instructions"].endswith(CONFIG_DATA["instructions"].strip())
     assert found["schemes"] == sorted(SPEC_DATA["components"]["securitySchemes"])
     # Every tool's models are its own (get_item2 and get_item_2 share a class stem; `root`'s argument
     # `base_result` is an inline model datamodel-code-generator names BaseResult, like the `base` tool's result).
@@ -266,6 +274,28 @@ async def test_project_serves_every_tool_in_mock_mode(project: Path, package: st
                     assert not result.is_error, (tool.name, text)
                     served += 1
             assert served > len(listing) // 2
+            await _check_prompts_and_resources(client, toolset)
+
+
+async def _check_prompts_and_resources(client: Client, toolset: ToolSet) -> None:
+    """The config's and the guide's prompts come back as their text with the arguments in it, nothing evaluated;
+    every resource reads."""
+    catalog = catalog_json(toolset)
+    prompts = (await client.list_prompts()).prompts
+    assert [prompt.name for prompt in prompts] == ["use_api", "evil"]
+    assert prompts[1].title == CONFIG_DATA["prompts"][0]["title"]
+    value = "{{other}} {0.__class__} $(touch /tmp/oa2mcp-pwned-value)"
+    for prompt in catalog["prompts"]:
+        values = {argument["name"]: value for argument in prompt["arguments"]}
+        (message,) = (await client.get_prompt(prompt["name"], values)).messages
+        assert message.content.text == render_prompt(prompt, values)
+    (message,) = (await client.get_prompt("evil", {"payload": "P", "other": "O"})).messages
+    template = CONFIG_DATA["prompts"][0]["template"]
+    assert message.content.text == template.replace("{{ payload }}", "P").replace("{{other}}", "O")
+    resources = (await client.list_resources()).resources
+    assert resources[0].uri == "openapi://operations"
+    for resource in resources:
+        assert (await client.read_resource(resource.uri)).contents
 
 
 @pytest.fixture

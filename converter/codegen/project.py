@@ -215,6 +215,7 @@ def generate_project(toolset: ToolSet, options: ProjectOptions) -> dict[str, str
         "version": version,
         "listing": served.listing,
         "table": served.to_json()["table"],
+        "catalog": served.catalog,
     }
     if options.access is not None:
         tools_data["access"] = options.access

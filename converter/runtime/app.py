@@ -119,10 +119,12 @@ def build_access_server(
     caller: ToolCaller,
     values: Mapping[str, Any],
     access: Mapping[str, Any] | None,
+    catalog: Mapping[str, Any] | None,
     environ: Mapping[str, str],
 ) -> tuple[Any, Any]:
-    """The MCP server with its access control (the config's clients, rate limits), and the access policy the
-    inbound security is built from: as `serve` makes them, and each `--workers` process.
+    """The MCP server with its access control (the config's clients, rate limits) and its prompts and resources
+    (`catalog`), and the access policy the inbound security is built from: as `serve` makes them, and each
+    `--workers` process.
 
     Raises:
         StartError: a client's key variable is unset, or `--rate-limit` is not a rate.
@@ -141,7 +143,13 @@ def build_access_server(
         raise StartError(str(err)) from err
     control = AccessControl(policy, listing, default_rate=rate)
     server = build_server(
-        name=name, version=version, instructions=instructions, listing=listing, caller=caller, access=control
+        name=name,
+        version=version,
+        instructions=instructions,
+        listing=listing,
+        caller=caller,
+        access=control,
+        catalog=catalog,
     )
     return server, policy
 
@@ -156,13 +164,15 @@ def serve(
     values: Mapping[str, Any],
     program: str,
     access: Mapping[str, Any] | None = None,
+    catalog: Mapping[str, Any] | None = None,
     environ: Mapping[str, str] = os.environ,
     env_prefix: str | None = None,
 ) -> None:
-    """Serve `listing` through `caller` on the transport the `server` option values choose, until the client
-    leaves (stdio) or the process is told to stop (http: SIGTERM or Ctrl-C, then a graceful shutdown).
-    `access` is the config's clients and forwarded headers as plain data (HTTP only: on stdio the one local
-    client sees every tool). With `--workers N`, N processes serve: `environ` is then the process's own.
+    """Serve `listing` through `caller` (and the prompts and resources of `catalog`) on the transport the
+    `server` option values choose, until the client leaves (stdio) or the process is told to stop (http:
+    SIGTERM or Ctrl-C, then a graceful shutdown). `access` is the config's clients and forwarded headers as
+    plain data (HTTP only: on stdio the one local client sees every tool). With `--workers N`, N processes
+    serve: `environ` is then the process's own.
 
     Raises:
         StartError: a client's key variable is unset, `--rate-limit` is not a rate, or `--workers` is asked
@@ -185,6 +195,7 @@ def serve(
         caller=caller,
         values=values,
         access=access if http else None,
+        catalog=catalog,
         environ=environ,
     )
 
@@ -196,7 +207,7 @@ def serve(
 
         tools = {"name": name, "version": version, "instructions": instructions, "listing": listing}
         serve_workers(
-            tools | {"access": access},
+            tools | {"access": access, "catalog": catalog},
             caller=caller,
             values=values,
             program=program,
@@ -239,6 +250,7 @@ def run(
             values=values,
             program=program,
             access=data.get("access"),
+            catalog=data["catalog"],
             env_prefix=env_prefix,
         )
     except StartError as err:

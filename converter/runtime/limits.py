@@ -42,6 +42,10 @@ def parse_rate(text: str) -> Rate:
     return Rate(float(match.group(1)), _UNITS[match.group(2)])
 
 
+MAX_IDLE_BUCKETS = 10_000
+"""Past this many buckets, those that are full again are dropped."""
+
+
 class RateLimiter:
     """A token bucket per client: each holds up to `rate.count` calls (at least one) and refills at
     `rate.count / rate.seconds` per second. One event loop runs the server, so no lock is needed."""
@@ -49,8 +53,8 @@ class RateLimiter:
     def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
         """Start with no buckets: a client's is made full at its first call."""
         self._clock = clock
-        self._buckets: dict[str, tuple[float, float]] = {}
-        """client → (tokens left, clock time they were counted)."""
+        self._buckets: dict[str, tuple[float, float, float]] = {}
+        """client → (tokens left, clock time they were counted, clock time the bucket is full again)."""
 
     def acquire(self, client: str, rate: Rate) -> float:
         """Take one call from `client`'s bucket.
@@ -61,10 +65,21 @@ class RateLimiter:
         now = self._clock()
         per_second = rate.count / rate.seconds
         burst = max(rate.count, 1.0)  # `0.5/s` still allows one call, then one every two seconds
-        tokens, then = self._buckets.get(client, (burst, now))
+        tokens, then, _ = self._buckets.get(client, (burst, now, now))
         tokens = min(burst, tokens + (now - then) * per_second)
+        wait = 0.0
         if tokens >= 1:
-            self._buckets[client] = (tokens - 1, now)
-            return 0.0
-        self._buckets[client] = (tokens, now)
-        return (1 - tokens) / per_second
+            tokens -= 1
+        else:
+            wait = (1 - tokens) / per_second
+        self._buckets[client] = (tokens, now, now + (burst - tokens) / per_second)
+        if len(self._buckets) > MAX_IDLE_BUCKETS:
+            self._prune(now)
+        return wait
+
+    def _prune(self, now: float) -> None:
+        """Forget the buckets that are full again: one made afresh at the next call is the same. With JWT
+        callers not named in a config, every distinct subject has a bucket; this keeps their number bounded by
+        the callers of the last refill period."""
+        for client in [c for c, (_, _, full_at) in self._buckets.items() if full_at <= now]:
+            del self._buckets[client]

@@ -16,6 +16,7 @@ from mcp.shared.exceptions import MCPError
 from .access import AccessControl
 from .auth import redact
 from .call import ToolCaller
+from .catalog import catalog_handlers
 from .inbound import ApiKeyHeader, Inbound
 
 logger = logging.getLogger("oa2mcp.server")
@@ -31,9 +32,11 @@ def build_server(
     listing: list[dict[str, Any]],
     caller: ToolCaller,
     access: AccessControl | None = None,
+    catalog: Mapping[str, Any] | None = None,
 ) -> Server[Any]:
     """An MCP server listing `listing` (tools/list entries), calling the upstream through `caller`; `access`
-    says which tools each caller sees and may call, how often, and which of its headers go upstream."""
+    says which tools each caller sees and may call, how often, and which of its headers go upstream; `catalog`
+    holds the prompts and resources (`catalog.py`)."""
     access = access or AccessControl.everyone(listing)
 
     async def list_tools(ctx: Any, params: types.PaginatedRequestParams | None) -> types.ListToolsResult:
@@ -66,6 +69,7 @@ def build_server(
         get_tool_input_schema=lambda name: caller.tools[name]["inputSchema"] if name in caller.tools else None,
         on_list_tools=list_tools,
         on_call_tool=call_tool,
+        **(catalog_handlers(catalog) if catalog else {}),
     )
 
 

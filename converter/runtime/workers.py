@@ -116,9 +116,9 @@ def serve_workers(
     make_inbound: Callable[[int], Inbound],
 ) -> None:
     """Serve streamable HTTP from `values["workers"]` processes on one socket until SIGTERM or Ctrl-C, then stop
-    each gracefully. `tools` holds the name, version, instructions, listing and access data as `serve` got them;
-    `caller` (made to check the options and credentials) lends its tool table; `make_inbound` is built here
-    once, to check it and show its warning, and again in each worker.
+    each gracefully. `tools` holds the name, version, instructions, listing, access and catalog data as `serve`
+    got them; `caller` (made to check the options and credentials) lends its tool table; `make_inbound` is
+    called here once, to check it and show its warning, and each worker builds the same for itself.
 
     Raises:
         SystemExit: status 2, after one line on stderr: the address cannot be used, the inbound security cannot
@@ -208,6 +208,7 @@ def worker_app(tools_path: str, program: str, env_prefix: str | None, port: int)
             caller=caller,
             values=values,
             access=data["access"],
+            catalog=data["catalog"],
             environ=os.environ,
         )
         inbound = build_inbound(values, policy, environ=os.environ, host=values["host"], port=port)

@@ -22,6 +22,7 @@ def test_second_build_comes_from_the_cache_and_is_identical(tmp_path: Path) -> N
     again, cached_second = build_served(str(spec), cache_dir=tmp_path / "cache")
     assert (cached_first, cached_second) == (False, True)
     assert again.to_json() == json.loads(json.dumps(fresh.to_json()))
+    assert again.catalog["schemas"] and again.catalog["prompts"]  # prompts and resources are cached too
     # The runtime's table comes back whole, although its schemas are written only once (in the listing).
     assert again.table == json.loads(json.dumps(fresh.table))
     assert all(again.table[entry["name"]]["inputSchema"] is entry["inputSchema"] for entry in again.listing)

@@ -24,3 +24,14 @@ def test_hostile_names_stay_names_and_comments_stay_comments() -> None:
     assert data["include"]["operations"] == ["list\U0001f600pets", 'x"y\\z']
     assert "read_only" not in data  # a newline in a tag could not end its comment line
     assert parse_config(data, location=Location("oa2mcp.yaml")).include is not None
+
+
+def test_the_commented_instructions_and_prompts_are_a_valid_config_once_uncommented() -> None:
+    doc = {"openapi": "3.1.0", "info": {"title": "T", "version": "1"}, "paths": {"/a": {"get": {"responses": {}}}}}
+    text = starter_config(select_tools(parse_api(LoadedDocument(doc, "/n/api.json", "api.json"))), spec="api.json")
+    block = text[text.index("# instructions:") :].splitlines()
+    uncommented = "\n".join(line.removeprefix("# ") for line in block)
+    config = parse_config(yaml.safe_load(uncommented), location=Location("oa2mcp.yaml"))
+    assert config.instructions
+    (prompt,) = config.prompts
+    assert prompt.template == ("Read issue #", "number", ", then add the labels that fit.")

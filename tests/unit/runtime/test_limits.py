@@ -41,3 +41,20 @@ def test_a_rate_below_one_per_unit_still_allows_one_call() -> None:
     rate = parse_rate("0.5/s")
     assert limiter.acquire("a", rate) == 0
     assert limiter.acquire("a", rate) == pytest.approx(2.0)
+
+
+def test_buckets_full_again_are_forgotten_once_there_are_many_and_busy_ones_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("converter.runtime.limits.MAX_IDLE_BUCKETS", 3)
+    now = [0.0]
+    limiter = RateLimiter(clock=lambda: now[0])
+    rate = parse_rate("1/s")
+    for caller in ("a", "b"):
+        limiter.acquire(caller, rate)  # empty, full again at 1.0
+    now[0] = 0.9
+    assert limiter.acquire("busy", rate) == 0  # empty, full again at 1.9
+    now[0] = 1.2
+    limiter.acquire("c", rate)  # the fourth bucket: prune
+    assert set(limiter._buckets) == {"busy", "c"}
+    assert limiter.acquire("busy", rate) == pytest.approx(0.7)  # its wait survived the pruning

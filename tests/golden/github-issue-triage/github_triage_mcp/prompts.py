@@ -3,7 +3,10 @@ prompt for agents that call these tools."""
 
 INSTRUCTIONS = (
     "OpenAPI specs from https://github.com/github/rest-api-description with the 'x-octokit' "
-    "extension required by the Octokit SDKs"
+    "extension required by the Octokit SDKs\n"
+    "\n"
+    "This server works on the octo-org/octo-repo repository only. Label and answer issues; "
+    "never close one without the user's go-ahead."
 )
 
 SYSTEM_PROMPT = (
