@@ -267,8 +267,8 @@ def _make_caller(spec: str | None, kwargs: dict[str, Any], *, use_cache: bool = 
         kwargs["base_url"] = config.base_url  # in place: `serve --workers` hands these values to each worker
     try:
         caller = make_caller(served.table, served.security, kwargs, environ=os.environ)
-    except StartError as err:
-        raise click.UsageError(str(err)) from err
+    except StartError as err:  # one line, as for a bad spec: the message names the option
+        raise ConverterError(None, str(err)) from err
     return served, caller
 
 
@@ -297,8 +297,14 @@ def serve(spec: str | None, no_cache: bool, **kwargs: Any) -> None:
     (one line per tool) and openapi://schemas/{name} (a schema the tools use, as JSON Schema).
 
     Over HTTP off loopback, callers need a key or a JWT (or the server refuses to start; --insecure-no-auth);
-    the config's `clients:` give each its tools and rate limit. Logs go to stderr; on stdio, stdout carries
-    the MCP protocol only.
+    the config's `clients:` give each its tools and rate limit. Production (http): GET /healthz, GET /readyz
+    (--ready-check), Prometheus metrics at /metrics, --audit. Logs go to stderr (--log-format json for one
+    object per line); on stdio, stdout carries the MCP protocol only.
+
+    \b
+    Environment: OA2MCP_AUTH_<NAME> (a credential), OA2MCP_API_KEYS, OA2MCP_LOG_LEVEL; HTTPS_PROXY, HTTP_PROXY,
+    ALL_PROXY and NO_PROXY (the upstream is reached through that proxy), SSL_CERT_FILE / SSL_CERT_DIR (CAs to
+    trust).
     """
     from converter.runtime.app import StartError, scale_problem  # noqa: PLC0415
     from converter.runtime.app import serve as run_server  # noqa: PLC0415
@@ -307,7 +313,7 @@ def serve(spec: str | None, no_cache: bool, **kwargs: Any) -> None:
     if problem:
         click.echo(f"oa2mcp: {problem}", err=True)
         sys.exit(EXIT_ERROR)
-    _configure_logging()
+    _configure_logging(kwargs)
     gc.disable()  # building the tools makes millions of acyclic objects: collecting them meanwhile only costs time
     served, caller = _make_caller(spec, kwargs, use_cache=not no_cache)
     for warning in served.warnings:
@@ -345,6 +351,10 @@ def call(spec: str, tool: str | None, args_json: str | None, arg_pairs: tuple[st
 
     With --config whose `spec:` names the spec, SPEC may be left out: `oa2mcp call --config FILE TOOL`.
     Exits 1 when the result is an error (bad arguments, upstream 4xx/5xx, unreachable upstream).
+
+    \b
+    Environment: OA2MCP_AUTH_<NAME> (a credential), OA2MCP_LOG_LEVEL; HTTPS_PROXY, HTTP_PROXY, ALL_PROXY
+    and NO_PROXY (the upstream is reached through that proxy), SSL_CERT_FILE / SSL_CERT_DIR (CAs to trust).
     """
     import anyio  # noqa: PLC0415
 
@@ -368,7 +378,7 @@ def call(spec: str, tool: str | None, args_json: str | None, arg_pairs: tuple[st
             arguments[name] = json.loads(value)
         except json.JSONDecodeError:
             arguments[name] = value
-    _configure_logging()
+    _configure_logging(kwargs)
     _, caller = _make_caller(spec_arg, kwargs)
     if tool not in caller.tools:
         from converter.config import did_you_mean  # noqa: PLC0415
@@ -410,9 +420,14 @@ def render_result(result: Any) -> str:
     return "\n".join(parts)
 
 
-def _configure_logging() -> None:
-    level = os.environ.get("OA2MCP_LOG_LEVEL", "WARNING").upper()
-    logging.basicConfig(stream=sys.stderr, level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+def _configure_logging(values: dict[str, Any]) -> None:
+    """Log as the options say (`call` has no log options: text, at `OA2MCP_LOG_LEVEL` or warning)."""
+    from converter.runtime.app import StartError, start_logging  # noqa: PLC0415
+
+    try:
+        start_logging(values, os.environ)
+    except StartError as err:
+        raise ConverterError(None, str(err)) from err
 
 
 @cli.command()

@@ -45,6 +45,7 @@ _BASE_DEPENDENCIES = (
     "uvicorn>=0.50",
     "starlette>=0.40",
     "sniffio>=1.3",
+    "prometheus-client>=0.20",
     "jmespath>=1.0",
     "PyJWT[crypto]>=2.10",
 )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import logging
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -17,19 +16,22 @@ from typing import Any
 
 from .auth import AuthError, load_credentials
 from .call import CallOptions, ToolCaller
-from .options import add_to_parser, options_for, split_pairs
+from .logs import announce, configure_logging, log_level, set_secrets
+from .observe import Observer, looks_secret
+from .options import ENVIRONMENT_HELP, add_to_parser, options_for, split_pairs
 from .table import relink_table
+from .transport import INSECURE_WARNING, TransportError, check_proxies, tls_context
 
 __all__ = [
     "StartError",
     "build_access_server",
-    "configure_logging",
     "make_caller",
     "run",
     "runtime_parser",
     "scale_problem",
     "serve",
     "split_pairs",
+    "start_logging",
 ]
 
 
@@ -39,7 +41,7 @@ class StartError(Exception):
 
 def runtime_parser(program: str, description: str) -> argparse.ArgumentParser:
     """The runtime options of `oa2mcp serve`, as an argparse parser."""
-    parser = argparse.ArgumentParser(prog=program, description=description)
+    parser = argparse.ArgumentParser(prog=program, description=description, epilog=ENVIRONMENT_HELP)
     add_to_parser(parser, options_for(("server", "upstream")))
     return parser
 
@@ -69,13 +71,17 @@ def scale_problem(values: Mapping[str, Any]) -> str | None:
     return None
 
 
-def configure_logging() -> None:
-    """Log to stderr (stdout may carry the protocol) at `OA2MCP_LOG_LEVEL` (default WARNING)."""
-    logging.basicConfig(
-        stream=sys.stderr,
-        level=os.environ.get("OA2MCP_LOG_LEVEL", "WARNING").upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+def start_logging(values: Mapping[str, Any], environ: Mapping[str, str]) -> None:
+    """Log to stderr as `--log-format`/`--log-level` say (`OA2MCP_LOG_LEVEL` when the level is not given).
+
+    Raises:
+        StartError: `OA2MCP_LOG_LEVEL` names no level.
+    """
+    try:
+        level = log_level(values.get("log_level"), environ)
+    except ValueError as err:
+        raise StartError(str(err)) from err
+    configure_logging(level=level, fmt=values.get("log_format") or "text")
 
 
 def make_caller(
@@ -86,28 +92,75 @@ def make_caller(
     environ: Mapping[str, str],
     env_prefix: str | None = None,
 ) -> ToolCaller:
-    """The runtime that calls `table`'s tools, configured by the `upstream` option values.
+    """The runtime that calls `table`'s tools, configured by the `upstream` option values; from now on the
+    secrets it holds are masked in every log line.
 
     Raises:
-        StartError: a malformed `--server-var`/`--header`/`--auth`, or a credential for no declared scheme.
+        StartError: a malformed `--server-var`/`--header`/`--auth`, a credential for no declared scheme, a
+            TLS file that cannot be used (`--ca-bundle`, `--client-cert`, `--client-key`) or an unusable proxy
+            variable.
     """
     try:
+        verify = tls_context(
+            ca_bundle=values.get("ca_bundle"),
+            client_cert=values.get("client_cert"),
+            client_key=values.get("client_key"),
+            insecure=bool(values.get("insecure_skip_verify")),
+            environ=environ,
+        )
+        check_proxies(environ)
+        headers = split_pairs(values["headers"], option="--header", sep=":")
         options = CallOptions(
             mock=values["mock"],
             base_url=values["base_url"],
             server_vars=split_pairs(values["server_vars"], option="--server-var"),
-            headers=split_pairs(values["headers"], option="--header", sep=":"),
+            headers=headers,
             timeout=values["timeout"],
             max_response_bytes=values["max_response_bytes"],
+            verify=verify,
+            client_cert=bool(values.get("client_cert")),
             max_response_chars=values["max_response_chars"],
             max_concurrency=values.get("max_upstream_concurrency"),
         )
         credentials = load_credentials(
             security, flags=split_pairs(values["auth"], option="--auth"), environ=_environ(environ, env_prefix)
         )
-    except (ValueError, AuthError) as err:
+    except (ValueError, AuthError, TransportError) as err:
         raise StartError(str(err)) from err
-    return ToolCaller(table, security_schemes=security, credentials=credentials, options=options)
+    if values.get("insecure_skip_verify"):
+        announce(f"WARNING: {INSECURE_WARNING}", level="WARNING")  # whatever --log-level says
+    caller = ToolCaller(table, security_schemes=security, credentials=credentials, options=options)
+    header_secrets = [value for name, value in headers.items() if looks_secret(name)]
+    set_secrets(lambda: [*caller.auth.secrets, *header_secrets])
+    return caller
+
+
+RESERVED_PATHS = ("/mcp", "/healthz", "/readyz")
+
+
+def _observer(values: Mapping[str, Any], caller: ToolCaller) -> tuple[Observer | None, Any]:
+    """The observer of tool calls the options ask for, and the metrics it counts into (HTTP only).
+
+    Raises:
+        StartError: `--metrics-path` is not a path of its own.
+    """
+    metrics = None
+    if values["transport"] == "http" and not values.get("no_metrics"):
+        path = values.get("metrics_path") or ""
+        if not path.startswith("/") or path.rstrip("/") in RESERVED_PATHS or any(c in path for c in "?#{} "):
+            raise StartError(
+                f"--metrics-path {path!r}: expected a path such as /metrics, other than /mcp, /healthz and /readyz"
+            )
+        from .metrics import PrometheusMetrics  # noqa: PLC0415  (prometheus_client: HTTP with metrics only)
+
+        metrics = PrometheusMetrics()
+    audit, audit_arguments = bool(values.get("audit")), bool(values.get("audit_arguments"))
+    if metrics is None and not (audit or audit_arguments):
+        return None, None
+    observer = Observer(
+        metrics=metrics, audit=audit, audit_arguments=audit_arguments, secrets=lambda: caller.auth.secrets
+    )
+    return observer, metrics
 
 
 def build_access_server(
@@ -121,13 +174,14 @@ def build_access_server(
     access: Mapping[str, Any] | None,
     catalog: Mapping[str, Any] | None,
     environ: Mapping[str, str],
-) -> tuple[Any, Any]:
-    """The MCP server with its access control (the config's clients, rate limits) and its prompts and resources
-    (`catalog`), and the access policy the inbound security is built from: as `serve` makes them, and each
-    `--workers` process.
+) -> tuple[Any, Any, Any]:
+    """The MCP server with its access control (the config's clients, rate limits), its prompts and resources
+    (`catalog`) and its observer of calls; the access policy the inbound security is built from; and the
+    metrics to serve, if any — as `serve` makes them, and each `--workers` process.
 
     Raises:
-        StartError: a client's key variable is unset, or `--rate-limit` is not a rate.
+        StartError: a client's key variable is unset, `--rate-limit` is not a rate, or another `server` option
+            value cannot work (checked before anything is served).
     """
     from .access import AccessControl, AccessPolicy  # noqa: PLC0415
     from .limits import parse_rate  # noqa: PLC0415
@@ -141,6 +195,7 @@ def build_access_server(
         policy = AccessPolicy.from_data(access, environ=environ)
     except ValueError as err:
         raise StartError(str(err)) from err
+    observer, metrics = _observer(values, caller)
     control = AccessControl(policy, listing, default_rate=rate)
     server = build_server(
         name=name,
@@ -150,8 +205,9 @@ def build_access_server(
         caller=caller,
         access=control,
         catalog=catalog,
+        observer=observer,
     )
-    return server, policy
+    return server, policy, metrics
 
 
 def serve(
@@ -172,11 +228,12 @@ def serve(
     `server` option values choose, until the client leaves (stdio) or the process is told to stop (http:
     SIGTERM or Ctrl-C, then a graceful shutdown). `access` is the config's clients and forwarded headers as
     plain data (HTTP only: on stdio the one local client sees every tool). With `--workers N`, N processes
-    serve: `environ` is then the process's own.
+    serve, each reading its own environment.
 
     Raises:
-        StartError: a client's key variable is unset, `--rate-limit` is not a rate, or `--workers` is asked
-            for without stateless HTTP.
+        StartError: a client's key variable is unset, `--rate-limit` is not a rate, `--workers` is asked for
+            without stateless HTTP, or another `server` option value cannot work (checked before anything is
+            served).
     """
     import anyio  # noqa: PLC0415
 
@@ -187,7 +244,7 @@ def serve(
     if problem:
         raise StartError(problem)
     http = values["transport"] == "http"
-    server, policy = build_access_server(
+    server, policy, metrics = build_access_server(
         name=name,
         version=version,
         instructions=instructions,
@@ -221,7 +278,9 @@ def serve(
         anyio.run(serve_stdio, server, caller)
         return
     anyio.run(
-        lambda: serve_http(server, caller, values, tool_count=len(listing), program=program, make_inbound=make_inbound)
+        lambda: serve_http(
+            server, caller, values, tool_count=len(listing), program=program, make_inbound=make_inbound, metrics=metrics
+        )
     )
 
 
@@ -231,9 +290,9 @@ def run(
     """Parse the command line and serve `data` (a tool table as `oa2mcp generate` writes it) until the client
     leaves or the process is interrupted. Returns the exit status (2: bad options or credentials)."""
     args = runtime_parser(program, f"MCP server for {data['name']}").parse_args(argv)
-    configure_logging()
     values = vars(args)
     try:
+        start_logging(values, os.environ)
         caller = make_caller(
             relink_table(data["listing"], data["table"]),
             data["security"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.utils
 import logging
 import random
+import ssl
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,9 +17,11 @@ import mcp_types as types
 
 from .auth import Authenticator, AuthError, MissingCredential, redact
 from .mock import describe_request, mock_response
+from .observe import note_status
 from .request import ArgumentError, build_request, select_base_url
 from .response import DEFAULT_MAX_RESPONSE_BYTES, error_result, response_to_result
 from .shaping import DEFAULT_MAX_RESPONSE_CHARS, FieldsError, Shaping, compile_fields
+from .transport import describe_failure
 from .validation import argument_problems, compile_validator
 
 logger = logging.getLogger("oa2mcp.runtime")
@@ -45,6 +48,10 @@ class CallOptions:
     """Seconds all retries of one call may take together, waits included."""
     mock: bool = False
     """Answer from the operation's examples/schema instead of calling the upstream (no credentials needed)."""
+    verify: ssl.SSLContext | bool = True
+    """TLS towards the upstream (`transport.tls_context`): True is httpx's default, made at first use."""
+    client_cert: bool = False
+    """Whether `verify` carries a client certificate (for the hint in a TLS error)."""
     max_concurrency: int | None = None
     """Upstream requests in flight at once over all calls (None: no cap); the others wait their turn."""
 
@@ -74,18 +81,20 @@ class ToolCaller:
             name: compile_validator(tool["outputSchema"]) for name, tool in tools.items() if tool.get("outputSchema")
         }
         # Made at first use: each costs ~20 ms of TLS set-up (the CA bundle), which a start need not pay.
-        self.auth = Authenticator(security_schemes, credentials, client=lambda: self._client(""))
+        self.auth = Authenticator(security_schemes, credentials, client=lambda: self.client_for(""))
         self._slots = anyio.Semaphore(options.max_concurrency) if options.max_concurrency else None
 
     def _new_client(self) -> httpx.AsyncClient:
+        # trust_env (httpx's default): HTTPS_PROXY/HTTP_PROXY/ALL_PROXY/NO_PROXY route the upstream calls.
         return httpx.AsyncClient(
             transport=self._transport,
+            verify=self.options.verify,
             timeout=httpx.Timeout(self.options.timeout),
             follow_redirects=False,
             limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
         )
 
-    def _client(self, base_url: str) -> httpx.AsyncClient:
+    def client_for(self, base_url: str) -> httpx.AsyncClient:
         """The pooled client for `base_url` ("" for OAuth2 token requests), made at first use."""
         client = self._clients.get(base_url)
         if client is None:
@@ -195,7 +204,7 @@ class ToolCaller:
         self, name: str, tool: Mapping[str, Any], request: httpx.Request, base_url: str, shape: tuple[Any, Any]
     ) -> types.CallToolResult:
         binding = tool["binding"]
-        client = self._client(base_url)
+        client = self.client_for(base_url)
         retryable = request.method in IDEMPOTENT_METHODS
         deadline = time.monotonic() + self.options.retry_budget
         attempt = 0
@@ -206,12 +215,18 @@ class ToolCaller:
                 response = await client.send(request, stream=True)
             except httpx.TimeoutException:
                 return error_result(f"The upstream {host} did not answer within {self.options.timeout:g} s.")
-            except httpx.ConnectError as err:
-                if retryable and await self._backoff(attempt, deadline, None):
-                    continue
-                return error_result(f"Cannot connect to the upstream {host}: {self._redact(str(err)) or 'refused'}.")
             except httpx.HTTPError as err:
+                tls_problem = describe_failure(err, url=request.url, client_cert=self.options.client_cert)
+                if tls_problem is not None:  # retrying cannot fix a certificate
+                    return error_result(self._redact(tls_problem))
+                if isinstance(err, httpx.ConnectError):
+                    if retryable and await self._backoff(attempt, deadline, None):
+                        continue
+                    return error_result(
+                        f"Cannot connect to the upstream {host}: {self._redact(str(err)) or 'refused'}."
+                    )
                 return error_result(f"Request to the upstream {host} failed: {self._redact(str(err))}")
+            note_status(response.status_code)
             try:
                 renewable = self._token_schemes(binding.get("security")) if response.status_code == 401 else []
                 if renewable and attempt == 1:

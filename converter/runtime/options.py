@@ -16,10 +16,11 @@ from typing import Any, Literal
 from .response import DEFAULT_MAX_RESPONSE_BYTES
 from .shaping import DEFAULT_MAX_RESPONSE_CHARS
 
-__all__ = ["OPTIONS", "Option", "add_to_parser", "split_pairs"]
+__all__ = ["ENVIRONMENT_HELP", "LOG_LEVELS", "OPTIONS", "Option", "add_to_parser", "split_pairs"]
 
 Kind = Literal["str", "int", "float", "flag", "choice", "path"]
 Scope = Literal["upstream", "server"]
+LOG_LEVELS = ("debug", "info", "warning", "error")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +122,39 @@ OPTIONS: tuple[Option, ...] = (
         scope="upstream",
     ),
     # -- upstream transport: TLS, client certificates, proxies
+    Option(
+        "--ca-bundle",
+        "ca_bundle",
+        "PEM file of the CA certificates to trust for the upstream (a private CA), instead of the default "
+        "bundle (certifi's, or $SSL_CERT_FILE).",
+        kind="path",
+        scope="upstream",
+        metavar="FILE",
+    ),
+    Option(
+        "--client-cert",
+        "client_cert",
+        "PEM client certificate for upstreams that require mutual TLS (it may hold the key too).",
+        kind="path",
+        scope="upstream",
+        metavar="FILE",
+    ),
+    Option(
+        "--client-key",
+        "client_key",
+        "PEM private key of --client-cert (unencrypted; keep the file readable by this server only).",
+        kind="path",
+        scope="upstream",
+        metavar="FILE",
+    ),
+    Option(
+        "--insecure-skip-verify",
+        "insecure_skip_verify",
+        "Do not verify the upstream's TLS certificate (testing only: anyone on the path can read and change the "
+        "traffic, credentials included); a warning says so at every start.",
+        kind="flag",
+        scope="upstream",
+    ),
     # -- inbound security: authentication, clients, limits, Origin/Host
     Option(
         "--api-keys-file",
@@ -196,6 +230,48 @@ OPTIONS: tuple[Option, ...] = (
         metavar="ORIGIN",
     ),
     # -- observability: metrics, logs, audit, readiness
+    Option(
+        "--log-format",
+        "log_format",
+        "Log lines on stderr as text or as one JSON object each; secrets are masked either way.",
+        kind="choice",
+        choices=("text", "json"),
+        default="text",
+    ),
+    Option(
+        "--log-level",
+        "log_level",
+        "Least severe level logged (default: $OA2MCP_LOG_LEVEL, else warning).",
+        kind="choice",
+        choices=LOG_LEVELS,
+    ),
+    Option(
+        "--audit",
+        "audit",
+        "One log line per tool call (logger oa2mcp.audit, level info whatever --log-level says): client, tool, "
+        "outcome, upstream status, duration.",
+        kind="flag",
+    ),
+    Option(
+        "--audit-arguments",
+        "audit_arguments",
+        "Add each call's arguments to its audit line, secrets masked (implies --audit).",
+        kind="flag",
+    ),
+    Option(
+        "--metrics-path",
+        "metrics_path",
+        "Where Prometheus metrics are served (http); unauthenticated, like /healthz and /readyz.",
+        default="/metrics",
+        metavar="PATH",
+    ),
+    Option("--no-metrics", "no_metrics", "Serve no metrics (http).", kind="flag"),
+    Option(
+        "--ready-check",
+        "ready_check",
+        "GET /readyz also checks that the upstream answers (any HTTP status counts; the result is kept a few seconds).",
+        kind="flag",
+    ),
     # -- scale-out: workers, shutdown
     Option(
         "--workers",
@@ -229,6 +305,14 @@ OPTIONS: tuple[Option, ...] = (
         minimum=100,
     ),
 )
+
+
+ENVIRONMENT_HELP = (
+    "Environment: OA2MCP_AUTH_<NAME> (a credential), OA2MCP_API_KEYS, OA2MCP_LOG_LEVEL; HTTPS_PROXY, HTTP_PROXY, "
+    "ALL_PROXY and NO_PROXY (the upstream is reached through that proxy), SSL_CERT_FILE / SSL_CERT_DIR (CAs to "
+    "trust)."
+)
+"""The environment variables the runtime reads, for `--help`."""
 
 
 def options_for(scopes: Sequence[Scope]) -> list[Option]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import socket
-import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -18,6 +17,8 @@ from .auth import redact
 from .call import ToolCaller
 from .catalog import catalog_handlers
 from .inbound import ApiKeyHeader, Inbound
+from .logs import announce
+from .observe import Observer, note_internal_error
 
 logger = logging.getLogger("oa2mcp.server")
 
@@ -33,10 +34,12 @@ def build_server(
     caller: ToolCaller,
     access: AccessControl | None = None,
     catalog: Mapping[str, Any] | None = None,
+    observer: Observer | None = None,
 ) -> Server[Any]:
     """An MCP server listing `listing` (tools/list entries), calling the upstream through `caller`; `access`
     says which tools each caller sees and may call, how often, and which of its headers go upstream; `catalog`
-    holds the prompts and resources (`catalog.py`)."""
+    holds the prompts and resources (`catalog.py`); `observer` (if any) counts and audits each call of a known
+    tool, refused ones included."""
     access = access or AccessControl.everyone(listing)
 
     async def list_tools(ctx: Any, params: types.PaginatedRequestParams | None) -> types.ListToolsResult:
@@ -45,14 +48,28 @@ def build_server(
     async def call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
         if params.name not in caller.tools:
             raise MCPError(types.INVALID_PARAMS, f"Unknown tool: {params.name}")
-        refused = access.check_call(ctx.request, params.name)
-        if refused is not None:
-            return refused
         try:
-            return await caller.call(params.name, params.arguments, headers=access.forwarded_headers(ctx.request))
+            refused = access.check_call(ctx.request, params.name)
+        except MCPError:  # not this client's tool
+            if observer is not None:
+                observer.refused(params.name, params.arguments, "forbidden")
+            raise
+        if refused is not None:
+            if observer is not None:
+                observer.refused(params.name, params.arguments, "rate_limited")
+            return refused
+        headers = access.forwarded_headers(ctx.request)
+        if observer is None:
+            return await forward(params, headers)
+        return await observer.observe(params.name, params.arguments, lambda: forward(params, headers))
+
+    async def forward(params: types.CallToolRequestParams, headers: Mapping[str, str]) -> types.CallToolResult:
+        try:
+            return await caller.call(params.name, params.arguments, headers=headers)
         except Exception as err:  # the top of a request handler: one failing call never takes the server down
             # One redacted line, no traceback: an exception's text may carry a URL with a key in it.
             logger.error("tool %s failed: %s", params.name, redact(f"{type(err).__name__}: {err}", caller.auth.secrets))
+            note_internal_error()
             return types.CallToolResult(
                 content=[
                     types.TextContent(
@@ -84,22 +101,36 @@ async def serve_stdio(server: Server[Any], caller: ToolCaller) -> None:
         await caller.aclose()
 
 
-def http_app(server: Server[Any], *, stateless: bool, tool_count: int, inbound: Inbound) -> Any:
-    """The streamable HTTP app: MCP at `/mcp` behind `inbound`'s checks, and `GET /healthz` (open, for probes)."""
-    from starlette.requests import Request  # noqa: PLC0415
-    from starlette.responses import JSONResponse  # noqa: PLC0415
-    from starlette.routing import Route  # noqa: PLC0415
-
-    async def healthz(request: Request) -> JSONResponse:
-        return JSONResponse({"status": "ok", "tools": tool_count})
-
+def http_app(server: Server[Any], *, stateless: bool, inbound: Inbound, routes: list[Any]) -> Any:
+    """The streamable HTTP app: MCP at `/mcp` behind `inbound`'s checks, and `routes`
+    (`endpoints.operational_routes`: health, readiness, metrics) beside it, open for probes and scrapers."""
     app = server.streamable_http_app(
-        streamable_http_path="/mcp",
-        stateless_http=stateless,
-        custom_starlette_routes=[Route("/healthz", healthz, methods=["GET"])],
-        **inbound.app_options(),
+        streamable_http_path="/mcp", stateless_http=stateless, custom_starlette_routes=routes, **inbound.app_options()
     )
     return ApiKeyHeader(app)
+
+
+def build_http_app(
+    server: Server[Any],
+    caller: ToolCaller,
+    values: Mapping[str, Any],
+    *,
+    tool_count: int,
+    inbound: Inbound,
+    metrics: Any | None,
+) -> Any:
+    """The ASGI app one serving process runs, as the `server` option values say: `/mcp` and the operational
+    routes, refusals counted when there are `metrics` — made alike by `serve_http` and each `--workers` process."""
+    from .endpoints import Readiness, operational_routes  # noqa: PLC0415
+
+    routes = operational_routes(
+        tool_count=tool_count,
+        readiness=Readiness(caller, check_upstream=bool(values.get("ready_check"))),
+        metrics=metrics,
+        metrics_path=values.get("metrics_path"),
+    )
+    app = http_app(server, stateless=values["stateless"], inbound=inbound, routes=routes)
+    return metrics.count_refusals(app) if metrics is not None else app
 
 
 def listen(host: str, port: int, *, program: str) -> socket.socket:
@@ -112,7 +143,7 @@ def listen(host: str, port: int, *, program: str) -> socket.socket:
     try:
         sock = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
     except OSError as err:
-        print(f"{program}: cannot listen on {host}:{port}: {err.strerror or err}", file=sys.stderr, flush=True)
+        announce(f"{program}: cannot listen on {host}:{port}: {err.strerror or err}")
         raise SystemExit(2) from err
     # asyncio sets TCP_NODELAY on accepted connections only when the listener says IPPROTO_TCP, which
     # create_server() leaves at 0; without it every response waits ~40 ms for the client's delayed ACK.
@@ -134,24 +165,20 @@ def listen_securely(
     try:
         inbound = make_inbound(sock.getsockname()[1])
     except ValueError as err:
-        print(f"{program}: {err}", file=sys.stderr, flush=True)
+        announce(f"{program}: {err}")
         sock.close()
         raise SystemExit(2) from err
     if inbound.warning:
-        print(f"{program}: {inbound.warning}", file=sys.stderr, flush=True)
+        announce(f"{program}: {inbound.warning}", level="WARNING")
     return sock, inbound
 
 
-def announce(sock: socket.socket, *, tool_count: int, program: str, workers: int = 1) -> None:
+def announce_listening(sock: socket.socket, *, tool_count: int, program: str, workers: int = 1) -> None:
     """The line on stderr that tells the MCP URL (tests and scripts wait for it)."""
     bound_host, bound_port = sock.getsockname()[:2]
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
     processes = f" ({workers} workers)" if workers > 1 else ""
-    print(
-        f"{program}: serving {tool_count} tools at http://{shown}:{bound_port}/mcp{processes}",
-        file=sys.stderr,
-        flush=True,
-    )
+    announce(f"{program}: serving {tool_count} tools at http://{shown}:{bound_port}/mcp{processes}")
 
 
 async def serve_http(
@@ -162,24 +189,25 @@ async def serve_http(
     tool_count: int,
     program: str = "oa2mcp",
     make_inbound: Callable[[int], Inbound],
+    metrics: Any | None = None,
 ) -> None:
     """Serve streamable HTTP as the `server` option values say (`host`, `port`, `stateless`, ...) in this
     process, until SIGTERM or Ctrl-C ends it gracefully (see `workers.GracefulServer`); `make_inbound(port)`
-    gives the inbound security once the port is bound (ValueError: exit 2)."""
+    gives the inbound security once the port is bound (ValueError: exit 2); `metrics`
+    (`metrics.PrometheusMetrics`), if any, are served at `--metrics-path`."""
     import uvicorn  # noqa: PLC0415
 
     from .workers import GracefulServer, ServedApp  # noqa: PLC0415
 
     try:
         sock, inbound = listen_securely(values, program=program, make_inbound=make_inbound)
-        app = http_app(server, stateless=values["stateless"], tool_count=tool_count, inbound=inbound)
+        app = build_http_app(server, caller, values, tool_count=tool_count, inbound=inbound, metrics=metrics)
+        # log_config=None: uvicorn's loggers propagate to the root handler (`logs.configure_logging`), so its
+        # lines come in the same format, secrets masked, at the same level.
         config = uvicorn.Config(
-            ServedApp(app, caller),
-            log_level="warning",
-            lifespan="on",
-            timeout_graceful_shutdown=values["shutdown_timeout"],
+            ServedApp(app, caller), log_config=None, lifespan="on", timeout_graceful_shutdown=values["shutdown_timeout"]
         )
-        announce(sock, tool_count=tool_count, program=program)
+        announce_listening(sock, tool_count=tool_count, program=program)
         await GracefulServer(config).serve(sockets=[sock])
     finally:
         await caller.aclose()

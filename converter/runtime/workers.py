@@ -35,7 +35,8 @@ from uvicorn.supervisors.multiprocess import Multiprocess
 
 from .call import ToolCaller
 from .inbound import Inbound
-from .server import announce, http_app, listen_securely
+from .logs import announce
+from .server import announce_listening, build_http_app, listen_securely
 from .table import relink_table
 
 __all__ = ["OPTIONS_ENV", "GracefulServer", "ServedApp", "serve_workers", "worker_app"]
@@ -131,7 +132,7 @@ def serve_workers(
         path = _write_tools(tools, caller=caller, program=program)
     except OSError as err:  # the temporary directory is not writable
         sock.close()
-        print(f"{program}: cannot write the tool table for the workers: {err.strerror or err}", file=sys.stderr)
+        announce(f"{program}: cannot write the tool table for the workers: {err.strerror or err}")
         raise SystemExit(2) from err
     try:
         os.environ[OPTIONS_ENV] = json.dumps(dict(values))
@@ -139,19 +140,19 @@ def serve_workers(
             functools.partial(worker_app, path, program, env_prefix, port),
             factory=True,
             workers=workers,
-            log_level="warning",
+            log_config=None,  # as in one process: uvicorn's lines go through the root handler each worker sets up
             lifespan="on",
             timeout_graceful_shutdown=values["shutdown_timeout"],
         )
         supervisor = _Supervisor(config, sockets=[sock])
-        announce(sock, tool_count=len(tools["listing"]), program=program, workers=workers)
+        announce_listening(sock, tool_count=len(tools["listing"]), program=program, workers=workers)
         supervisor.run()
     finally:
         os.environ.pop(OPTIONS_ENV, None)
         Path(path).unlink(missing_ok=True)
         sock.close()
     if supervisor.failed_to_start:
-        print(f"{program}: a worker could not start (its error is above); stopped", file=sys.stderr)
+        announce(f"{program}: a worker could not start (its error is above); stopped")
         raise SystemExit(2)
 
 
@@ -189,18 +190,18 @@ def worker_app(tools_path: str, program: str, env_prefix: str | None, port: int)
     Exits with uvicorn's start-up failure status (the supervisor then stops instead of restarting it) after
     one line on stderr when the file, the options or the inbound security cannot be used.
     """
-    from .app import StartError, build_access_server, configure_logging, make_caller  # noqa: PLC0415
+    from .app import StartError, build_access_server, make_caller, start_logging  # noqa: PLC0415
     from .inbound import build_inbound  # noqa: PLC0415
 
-    configure_logging()
     try:
         values = json.loads(os.environ[OPTIONS_ENV])
+        start_logging(values, os.environ)
         data = json.loads(Path(tools_path).read_text(encoding="utf-8"))
         listing = data["listing"]
         caller = make_caller(
             relink_table(listing, data["table"]), data["security"], values, environ=os.environ, env_prefix=env_prefix
         )
-        server, policy = build_access_server(
+        server, policy, metrics = build_access_server(
             name=data["name"],
             version=data["version"],
             instructions=data["instructions"],
@@ -213,8 +214,8 @@ def worker_app(tools_path: str, program: str, env_prefix: str | None, port: int)
         )
         inbound = build_inbound(values, policy, environ=os.environ, host=values["host"], port=port)
     except (OSError, ValueError, KeyError, StartError) as err:
-        print(f"{program}: worker {os.getpid()} cannot start: {type(err).__name__}: {err}", file=sys.stderr)
+        announce(f"{program}: worker {os.getpid()} cannot start: {type(err).__name__}: {err}")
         sys.exit(STARTUP_FAILURE)
-    app = http_app(server, stateless=values["stateless"], tool_count=len(listing), inbound=inbound)
+    app = build_http_app(server, caller, values, tool_count=len(listing), inbound=inbound, metrics=metrics)
     gc.freeze()  # the tool table lives as long as the worker: keep it out of every later collection
     return ServedApp(app, caller)

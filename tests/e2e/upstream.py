@@ -138,20 +138,22 @@ def _app(upstream: Upstream) -> Starlette:
 
 
 @contextmanager
-def run_upstream() -> Iterator[Upstream]:
-    """Start the upstream in a thread; stop it on exit."""
+def run_upstream(**tls: Any) -> Iterator[Upstream]:
+    """Start the upstream in a thread; stop it on exit. `tls`: uvicorn's `ssl_*` settings, to serve https."""
     upstream = Upstream(url="")
-    with run_app(_app(upstream)) as url:
+    with run_app(_app(upstream), **tls) as url:
         upstream.url = url
         yield upstream
 
 
 @contextmanager
-def run_app(app: Any) -> Iterator[str]:
-    """Serve an ASGI app on 127.0.0.1 (a free port) in a thread; yields its base URL; stops it on exit."""
+def run_app(app: Any, **tls: Any) -> Iterator[str]:
+    """Serve an ASGI app on 127.0.0.1 (a free port) in a thread, over https when given uvicorn's `ssl_*`
+    settings; yields its base URL; stops it on exit."""
     sock = socket.create_server(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="error", lifespan="off"))
+    scheme = "https" if tls else "http"
+    server = uvicorn.Server(uvicorn.Config(app, log_level="error", lifespan="off", **tls))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     while not server.started:
@@ -159,7 +161,7 @@ def run_app(app: Any) -> Iterator[str]:
             raise RuntimeError("upstream failed to start")
         threading.Event().wait(0.01)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"{scheme}://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)
