@@ -269,9 +269,9 @@ def _make_caller(spec: str | None, kwargs: dict[str, Any], *, use_cache: bool = 
         overlays=kwargs["overlays"],
     )
     if not kwargs["base_url"] and config is not None:
-        kwargs = {**kwargs, "base_url": config.base_url}
+        kwargs["base_url"] = config.base_url  # in place: `serve --workers` hands these values to each worker
     if not kwargs["tools_mode"] and config is not None:
-        kwargs = {**kwargs, "tools_mode": config.tools_mode}
+        kwargs["tools_mode"] = config.tools_mode
     pinned: list[str] = []
     if config is not None and kwargs["tools_mode"] == "hybrid":
         from converter.runtime.toolsmode import pinned_names  # noqa: PLC0415
@@ -300,6 +300,7 @@ def serve(spec: str | None, no_cache: bool, **kwargs: Any) -> None:
     Examples:
       oa2mcp serve api.yaml                                   stdio, for Claude Desktop/Code, Cursor, VS Code
       oa2mcp serve api.yaml --transport http --port 8000      streamable HTTP at http://127.0.0.1:8000/mcp
+      oa2mcp serve api.yaml --transport http --stateless --workers 4    four processes on one port
       OA2MCP_AUTH_API_KEY=... oa2mcp serve api.yaml --base-url https://staging.example.com
       oa2mcp serve --config oa2mcp.yaml                       the tools a config selects, from its spec
       OA2MCP_API_KEYS=... oa2mcp serve api.yaml --transport http --host 0.0.0.0 --allowed-host mcp.example.com
@@ -319,9 +320,13 @@ def serve(spec: str | None, no_cache: bool, **kwargs: Any) -> None:
     trust).
     """
     from converter.budget import BUDGET_MARK  # noqa: PLC0415
-    from converter.runtime.app import StartError  # noqa: PLC0415
+    from converter.runtime.app import StartError, scale_problem  # noqa: PLC0415
     from converter.runtime.app import serve as run_server  # noqa: PLC0415
 
+    problem = scale_problem(kwargs)  # before the build, which may take a while on a big spec
+    if problem:
+        click.echo(f"oa2mcp: {problem}", err=True)
+        sys.exit(EXIT_ERROR)
     _configure_logging(kwargs)
     gc.disable()  # building the tools makes millions of acyclic objects: collecting them meanwhile only costs time
     served, caller, (listing, operations) = _make_caller(spec, kwargs, use_cache=not no_cache)

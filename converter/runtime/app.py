@@ -27,9 +27,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "StartError",
+    "build_access_server",
     "make_caller",
     "run",
     "runtime_parser",
+    "scale_problem",
     "serve",
     "split_pairs",
     "start_logging",
@@ -57,6 +59,20 @@ def _environ(environ: Mapping[str, str], prefix: str | None) -> dict[str, str]:
             if key.startswith(head) and not merged.get("OA2MCP_AUTH_" + key[len(head) :]):
                 merged["OA2MCP_AUTH_" + key[len(head) :]] = value
     return merged
+
+
+def scale_problem(values: Mapping[str, Any]) -> str | None:
+    """What is wrong with the `--workers` asked for, if anything: workers serve HTTP, and each holds its own
+    MCP sessions, so a client whose session was opened on one worker would be lost on the next."""
+    if values["workers"] <= 1:
+        return None
+    if values["transport"] != "http":
+        return f"--workers {values['workers']} needs --transport http (a stdio server has one client)"
+    if not values["stateless"]:
+        return (
+            f"--workers {values['workers']} needs --stateless: a session opened on one worker is unknown to the others"
+        )
+    return None
 
 
 def start_logging(values: Mapping[str, Any], environ: Mapping[str, str]) -> None:
@@ -170,7 +186,7 @@ def tools_mode(
         raise StartError(str(err)) from err
 
 
-def serve(
+def build_access_server(
     *,
     name: str,
     version: str,
@@ -178,30 +194,24 @@ def serve(
     listing: list[dict[str, Any]],
     caller: ToolCaller,
     values: Mapping[str, Any],
-    program: str,
-    access: Mapping[str, Any] | None = None,
-    catalog: Mapping[str, Any] | None = None,
-    environ: Mapping[str, str] = os.environ,
+    access: Mapping[str, Any] | None,
+    catalog: Mapping[str, Any] | None,
+    environ: Mapping[str, str],
     operations: OperationTools | None = None,
-) -> None:
-    """Serve `listing` through `caller` (and the prompts and resources of `catalog`; in search mode,
-    `operations`' tools: see `tools_mode`) on the transport the `server` option values choose, until the client
-    leaves (stdio) or the process is interrupted (http).
-    `access` is the config's clients and forwarded headers as plain data (HTTP only: on stdio the one local
-    client sees every tool).
+) -> tuple[Any, Any, Any]:
+    """The MCP server with its access control (the config's clients, rate limits), its prompts and resources
+    (`catalog`), its observer of calls and, in search mode, `operations`' tools (see `tools_mode`); the access
+    policy the inbound security is built from; and the metrics to serve, if any — as `serve` makes them, and
+    each `--workers` process.
 
     Raises:
         StartError: a client's key variable is unset, `--rate-limit` is not a rate, or another `server` option
             value cannot work (checked before anything is served).
     """
-    import anyio  # noqa: PLC0415
-
     from .access import AccessControl, AccessPolicy  # noqa: PLC0415
-    from .inbound import build_inbound  # noqa: PLC0415
     from .limits import parse_rate  # noqa: PLC0415
-    from .server import build_server, serve_http, serve_stdio  # noqa: PLC0415
+    from .server import build_server  # noqa: PLC0415
 
-    http = values["transport"] == "http"
     try:
         rate = parse_rate(values["rate_limit"]) if values.get("rate_limit") else None
     except ValueError as err:
@@ -211,7 +221,7 @@ def serve(
 
         access = with_search_tools(access)
     try:
-        policy = AccessPolicy.from_data(access if http else None, environ=environ)
+        policy = AccessPolicy.from_data(access, environ=environ)
     except ValueError as err:
         raise StartError(str(err)) from err
     observer, metrics = _observer(values, caller)
@@ -229,15 +239,82 @@ def serve(
         observer=observer,
         operations=operations,
     )
+    return server, policy, metrics
+
+
+def serve(
+    *,
+    name: str,
+    version: str,
+    instructions: str,
+    listing: list[dict[str, Any]],
+    caller: ToolCaller,
+    values: Mapping[str, Any],
+    program: str,
+    access: Mapping[str, Any] | None = None,
+    catalog: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] = os.environ,
+    env_prefix: str | None = None,
+    operations: OperationTools | None = None,
+) -> None:
+    """Serve `listing` through `caller` (and the prompts and resources of `catalog`; in search mode,
+    `operations`' tools) on the transport the
+    `server` option values choose, until the client leaves (stdio) or the process is told to stop (http:
+    SIGTERM or Ctrl-C, then a graceful shutdown). `access` is the config's clients and forwarded headers as
+    plain data (HTTP only: on stdio the one local client sees every tool). With `--workers N`, N processes
+    serve, each reading its own environment.
+
+    Raises:
+        StartError: a client's key variable is unset, `--rate-limit` is not a rate, `--workers` is asked for
+            without stateless HTTP, or another `server` option value cannot work (checked before anything is
+            served).
+    """
+    import anyio  # noqa: PLC0415
+
+    from .inbound import build_inbound  # noqa: PLC0415
+    from .server import serve_http, serve_stdio  # noqa: PLC0415
+
+    problem = scale_problem(values)
+    if problem:
+        raise StartError(problem)
+    http = values["transport"] == "http"
+    server, policy, metrics = build_access_server(
+        name=name,
+        version=version,
+        instructions=instructions,
+        listing=listing,
+        caller=caller,
+        values=values,
+        access=access if http else None,
+        catalog=catalog,
+        environ=environ,
+        operations=operations,
+    )
+
+    def make_inbound(port: int) -> Any:
+        return build_inbound(values, policy, environ=environ, host=values["host"], port=port)
+
+    if http and values["workers"] > 1:
+        from .workers import serve_workers  # noqa: PLC0415
+
+        # Each worker makes the search tools again from every tool, and keeps listed what this listing keeps.
+        full = operations.listing if operations is not None else listing
+        pinned = [entry["name"] for entry in listing if operations is None or entry["name"] not in operations.tools]
+        tools = {"name": name, "version": version, "instructions": instructions, "listing": full, "pinned": pinned}
+        serve_workers(
+            tools | {"access": access, "catalog": catalog},
+            caller=caller,
+            values=values,
+            program=program,
+            env_prefix=env_prefix,
+            make_inbound=make_inbound,
+        )
+        return
     gc.enable()
     gc.freeze()  # the tool table lives as long as the process: keep it out of every later collection
     if not http:
         anyio.run(serve_stdio, server, caller)
         return
-
-    def make_inbound(port: int) -> Any:
-        return build_inbound(values, policy, environ=environ, host=values["host"], port=port)
-
     anyio.run(
         lambda: serve_http(
             server, caller, values, tool_count=len(listing), program=program, make_inbound=make_inbound, metrics=metrics
@@ -275,6 +352,7 @@ def run(
             access=data.get("access"),
             catalog=data["catalog"],
             operations=operations,
+            env_prefix=env_prefix,
         )
     except StartError as err:
         print(f"{program}: {err}", file=sys.stderr)

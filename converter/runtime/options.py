@@ -273,6 +273,27 @@ OPTIONS: tuple[Option, ...] = (
         kind="flag",
     ),
     # -- scale-out: workers, shutdown
+    Option(
+        "--workers",
+        "workers",
+        "Worker processes sharing the listening socket (http; more than 1 needs --stateless, since a session "
+        "lives in one worker). Each loads the tools the first process built, without parsing the spec again.",
+        kind="int",
+        default=1,
+        minimum=1,
+        maximum=64,
+        metavar="N",
+    ),
+    Option(
+        "--shutdown-timeout",
+        "shutdown_timeout",
+        "On SIGTERM or Ctrl-C (http): stop accepting connections, let calls in flight finish for at most this "
+        "many seconds, then cancel the rest, close the upstream connections and exit 0.",
+        kind="int",
+        default=30,
+        minimum=0,
+        metavar="SECONDS",
+    ),
     # -- tools mode and response shaping
     Option(
         "--max-response-chars",

@@ -122,6 +122,77 @@ def http_app(server: Server[Any], *, stateless: bool, inbound: Inbound, routes: 
     return ApiKeyHeader(app)
 
 
+def build_http_app(
+    server: Server[Any],
+    caller: ToolCaller,
+    values: Mapping[str, Any],
+    *,
+    tool_count: int,
+    inbound: Inbound,
+    metrics: Any | None,
+) -> Any:
+    """The ASGI app one serving process runs, as the `server` option values say: `/mcp` and the operational
+    routes, refusals counted when there are `metrics` — made alike by `serve_http` and each `--workers` process."""
+    from .endpoints import Readiness, operational_routes  # noqa: PLC0415
+
+    routes = operational_routes(
+        tool_count=tool_count,
+        readiness=Readiness(caller, check_upstream=bool(values.get("ready_check"))),
+        metrics=metrics,
+        metrics_path=values.get("metrics_path"),
+    )
+    app = http_app(server, stateless=values["stateless"], inbound=inbound, routes=routes)
+    return metrics.count_refusals(app) if metrics is not None else app
+
+
+def listen(host: str, port: int, *, program: str) -> socket.socket:
+    """A TCP socket listening on `host`:`port` (0: a free port), bound before any worker starts, so `--port 0`
+    reports the port it really got and every worker accepts on the same socket.
+
+    Raises:
+        SystemExit: status 2, after one line on stderr: the port is taken, the address is not local, ...
+    """
+    try:
+        sock = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
+    except OSError as err:
+        announce(f"{program}: cannot listen on {host}:{port}: {err.strerror or err}")
+        raise SystemExit(2) from err
+    # asyncio sets TCP_NODELAY on accepted connections only when the listener says IPPROTO_TCP, which
+    # create_server() leaves at 0; without it every response waits ~40 ms for the client's delayed ACK.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return sock
+
+
+def listen_securely(
+    values: Mapping[str, Any], *, program: str, make_inbound: Callable[[int], Inbound]
+) -> tuple[socket.socket, Inbound]:
+    """The listening socket, and the inbound security `make_inbound(port)` gives for the port really bound (its
+    warning, if any, on stderr).
+
+    Raises:
+        SystemExit: status 2, after one line on stderr: the address cannot be used, or the inbound security
+            cannot be built (a key file unreadable, no authentication off loopback, ...).
+    """
+    sock = listen(values["host"], values["port"], program=program)
+    try:
+        inbound = make_inbound(sock.getsockname()[1])
+    except ValueError as err:
+        announce(f"{program}: {err}")
+        sock.close()
+        raise SystemExit(2) from err
+    if inbound.warning:
+        announce(f"{program}: {inbound.warning}", level="WARNING")
+    return sock, inbound
+
+
+def announce_listening(sock: socket.socket, *, tool_count: int, program: str, workers: int = 1) -> None:
+    """The line on stderr that tells the MCP URL (tests and scripts wait for it)."""
+    bound_host, bound_port = sock.getsockname()[:2]
+    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
+    processes = f" ({workers} workers)" if workers > 1 else ""
+    announce(f"{program}: serving {tool_count} tools at http://{shown}:{bound_port}/mcp{processes}")
+
+
 async def serve_http(
     server: Server[Any],
     caller: ToolCaller,
@@ -132,50 +203,23 @@ async def serve_http(
     make_inbound: Callable[[int], Inbound],
     metrics: Any | None = None,
 ) -> None:
-    """Serve streamable HTTP as the `server` option values say (`host`, `port`, `stateless`, ...) until
-    interrupted; `make_inbound(port)` gives the inbound security once the port is bound (ValueError: exit 2);
-    `metrics` (`metrics.PrometheusMetrics`), if any, are served at `--metrics-path`."""
+    """Serve streamable HTTP as the `server` option values say (`host`, `port`, `stateless`, ...) in this
+    process, until SIGTERM or Ctrl-C ends it gracefully (see `workers.GracefulServer`); `make_inbound(port)`
+    gives the inbound security once the port is bound (ValueError: exit 2); `metrics`
+    (`metrics.PrometheusMetrics`), if any, are served at `--metrics-path`."""
     import uvicorn  # noqa: PLC0415
 
-    from .endpoints import Readiness, operational_routes  # noqa: PLC0415
+    from .workers import GracefulServer, ServedApp  # noqa: PLC0415
 
-    host, port, stateless = values["host"], values["port"], values["stateless"]
-
-    # Bind first, so that `--port 0` reports the port it really got.
     try:
-        sock = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
-    except OSError as err:  # port taken, address not local, no permission: one line, not a traceback
-        announce(f"{program}: cannot listen on {host}:{port}: {err.strerror or err}")
-        await caller.aclose()
-        raise SystemExit(2) from err
-    # asyncio sets TCP_NODELAY on accepted connections only when the listener says IPPROTO_TCP, which
-    # create_server() leaves at 0; without it every response waits ~40 ms for the client's delayed ACK.
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    bound_host, bound_port = sock.getsockname()[:2]
-    try:
-        inbound = make_inbound(bound_port)
-    except ValueError as err:
-        announce(f"{program}: {err}")
-        sock.close()
-        await caller.aclose()
-        raise SystemExit(2) from err
-    if inbound.warning:
-        announce(f"{program}: {inbound.warning}", level="WARNING")
-    routes = operational_routes(
-        tool_count=tool_count,
-        readiness=Readiness(caller, check_upstream=bool(values.get("ready_check"))),
-        metrics=metrics,
-        metrics_path=values.get("metrics_path"),
-    )
-    app = http_app(server, stateless=stateless, inbound=inbound, routes=routes)
-    if metrics is not None:
-        app = metrics.count_refusals(app)
-    # log_config=None: uvicorn's loggers propagate to the root handler (`logs.configure_logging`), so its
-    # lines come in the same format, secrets masked, at the same level.
-    config = uvicorn.Config(app, log_config=None, lifespan="on")
-    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
-    announce(f"{program}: serving {tool_count} tools at http://{shown}:{bound_port}/mcp")
-    try:
-        await uvicorn.Server(config).serve(sockets=[sock])
+        sock, inbound = listen_securely(values, program=program, make_inbound=make_inbound)
+        app = build_http_app(server, caller, values, tool_count=tool_count, inbound=inbound, metrics=metrics)
+        # log_config=None: uvicorn's loggers propagate to the root handler (`logs.configure_logging`), so its
+        # lines come in the same format, secrets masked, at the same level.
+        config = uvicorn.Config(
+            ServedApp(app, caller), log_config=None, lifespan="on", timeout_graceful_shutdown=values["shutdown_timeout"]
+        )
+        announce_listening(sock, tool_count=tool_count, program=program)
+        await GracefulServer(config).serve(sockets=[sock])
     finally:
         await caller.aclose()

@@ -99,6 +99,11 @@ class OperationTools:
         self._validators = {name: compile_validator(tool["inputSchema"]) for name, tool in self.tools.items()}
         self._index: SearchIndex | None = None
 
+    @property
+    def listing(self) -> list[dict[str, Any]]:
+        """The tools/list entries of every operation behind the search tools."""
+        return [dict(entry) for entry in self._listing]
+
     def index(self) -> SearchIndex:
         """The search index, built at first use (bm25s and PyStemmer are imported then)."""
         if self._index is None:

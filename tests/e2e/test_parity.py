@@ -1,5 +1,6 @@
 """Served and generated servers cannot drift: one scenario table runs against `oa2mcp serve` and against the
-server `oa2mcp generate` wrote (each as a stdio subprocess and over streamable HTTP), on the same upstream;
+server `oa2mcp generate` wrote (each as a stdio subprocess, over streamable HTTP, and from two worker
+processes: the generated one imports the worker app factory from its own copy of the runtime), on the same upstream;
 the tools/list, the results and every request the upstream received must be identical."""
 
 from __future__ import annotations
@@ -76,7 +77,8 @@ async def connect(kind: str, transport: str, upstream: Upstream, generated: Path
         async with Client(StdioServerParameters(command=cmd[0], args=cmd[1:], env=env, cwd=str(ROOT))) as client:
             yield client
         return
-    cmd, env = command(kind, upstream, generated, "--transport", "http", "--port", "0")
+    workers = ("--workers", "2", "--stateless") if transport == "http-workers" else ()
+    cmd, env = command(kind, upstream, generated, "--transport", "http", "--port", "0", *workers)
     async with http_mcp_server(cmd, env=env, cwd=ROOT) as url, Client(url) as client:
         yield client
 
@@ -102,7 +104,7 @@ async def run_scenarios(client: Client, upstream: Upstream) -> tuple[Any, list[A
     return listing, results, [comparable(r) for r in upstream.received[start:]]
 
 
-@pytest.mark.parametrize("transport", ["stdio", "http"])
+@pytest.mark.parametrize("transport", ["stdio", "http", "http-workers"])
 async def test_serve_and_the_generated_server_behave_identically(
     transport: str, upstream: Upstream, generated: Path
 ) -> None:

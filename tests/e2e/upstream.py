@@ -43,6 +43,8 @@ class Upstream:
     received: list[Received] = field(default_factory=list)
     disconnects: list[str] = field(default_factory=list)
     """Paths of slow requests whose caller went away before the answer."""
+    gate: threading.Event = field(default_factory=threading.Event)
+    """`/pets/995` answers only once this is set (or after 30 s): a call held in flight for as long as a test needs."""
     in_flight: int = 0
     max_in_flight: int = 0
     """The most `/pets/996` requests (each held 0.3 s) the upstream was serving at once."""
@@ -97,6 +99,11 @@ def _app(upstream: Upstream) -> Starlette:
                     upstream.disconnects.append(path)
                     return Response(status_code=499)
                 await asyncio.sleep(0.05)
+        if tail.startswith("/pets/995"):
+            for _ in range(3000):
+                if upstream.gate.is_set():
+                    break
+                await asyncio.sleep(0.01)
         if tail.startswith("/pets/888"):
             chunk = b"x" * 1_048_576
 
