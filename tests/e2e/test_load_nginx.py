@@ -3,8 +3,8 @@ connections to the backends, SSE passed through unbuffered), driven by the harne
 (`../shared/harness/mcp_load.py`, plain httpx): no call may fail, and both backends must have served.
 
 nginx and the harness are not on every machine: the test then skips and says why — unless
-`OA2MCP_REQUIRE_LOAD_TEST=1` (set by `.ci/run`, which installs nginx first) turns the skip into a failure, so
-CI always runs it.
+`OA2MCP_REQUIRE_LOAD_TEST=1` turns the skip into a failure (`.ci/run` installs nginx and sets it whenever the
+harness is beside the clone, so CI runs it there).
 """
 
 from __future__ import annotations
