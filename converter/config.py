@@ -125,6 +125,10 @@ class Config:
     description_max_chars: int | None = None
     max_tools: int = DEFAULT_MAX_TOOLS
     max_tokens: int = DEFAULT_MAX_TOKENS
+    schema_budget: int | None = None
+    """Characters of one tool's definition (`--schema-budget`)."""
+    client_profile: str | None = None
+    """A name in `converter.profiles.PROFILES` (`--client-profile`)."""
 
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...] | set[str]) -> str:
@@ -185,6 +189,12 @@ def _bool(value: Any, location: Location) -> bool:
 def _positive_int(value: Any, location: Location) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ConfigError(location, f"expected a positive integer, got {_kind(value)}")
+    return value
+
+
+def _count(value: Any, location: Location) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(location, f"expected a number of characters (0: no limit), got {_kind(value)}")
     return value
 
 
@@ -282,7 +292,19 @@ def _tool(key: str, value: Any, location: Location) -> ToolOverride:
     )
 
 
-_TOP_KEYS = ("spec", "base_url", "include", "exclude", "read_only", "deprecated", "tools", "descriptions", "budget")
+_TOP_KEYS = (
+    "spec",
+    "base_url",
+    "include",
+    "exclude",
+    "read_only",
+    "deprecated",
+    "tools",
+    "descriptions",
+    "budget",
+    "schema_budget",
+    "client_profile",
+)
 
 
 def parse_config(data: Any, *, location: Location) -> Config:
@@ -320,7 +342,21 @@ def parse_config(data: Any, *, location: Location) -> Config:
         else None,
         max_tools=_positive_int(budget.get("max_tools", DEFAULT_MAX_TOOLS), location.child("budget", "max_tools")),
         max_tokens=_positive_int(budget.get("max_tokens", DEFAULT_MAX_TOKENS), location.child("budget", "max_tokens")),
+        schema_budget=_count(top["schema_budget"], location.child("schema_budget")) if "schema_budget" in top else None,
+        client_profile=_profile(top["client_profile"], location.child("client_profile"))
+        if "client_profile" in top
+        else None,
     )
+
+
+def _profile(value: Any, location: Location) -> str:
+    from converter.profiles import PROFILES  # noqa: PLC0415  (the profiles' schema code only when one is named)
+
+    name = _string(value, location)
+    if name not in PROFILES:
+        hint = did_you_mean(name, tuple(PROFILES)) or f" (profiles: {', '.join(PROFILES)})"
+        raise ConfigError(location, f"unknown client profile '{name}'{hint}")
+    return name
 
 
 def load_config(path: str) -> Config:

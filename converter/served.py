@@ -162,6 +162,8 @@ def tool_table(toolset: ToolSet) -> dict[str, dict[str, Any]]:
         }
         if tool.mock is not None:
             entry["mock"] = tool.mock.to_json()
+        if tool.argument_check is not None:
+            entry["argumentCheck"] = tool.argument_check.to_json()
         table[tool.name] = entry
     return table
 

@@ -3,7 +3,12 @@ prompt for agents that call these tools."""
 
 INSTRUCTIONS = (
     "OpenAPI specs from https://github.com/github/rest-api-description with the 'x-octokit' "
-    "extension required by the Octokit SDKs"
+    "extension required by the Octokit SDKs\n"
+    "\n"
+    "Arguments that mean the same in every tool that has them:\n"
+    "- issue_number: The number that identifies the issue.\n"
+    "- page: The page number of the results to fetch.\n"
+    "- per_page: The number of results per page (max 100)."
 )
 
 SYSTEM_PROMPT = (

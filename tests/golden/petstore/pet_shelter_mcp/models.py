@@ -7,7 +7,7 @@ from enum import Enum, StrEnum
 from typing import Any
 from uuid import UUID
 
-from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, RootModel, SecretStr
+from pydantic import AnyUrl, AwareDatetime, BaseModel, EmailStr, Field, RootModel, SecretStr
 
 
 class Model(RootModel[Any]):
@@ -36,9 +36,6 @@ class FilterStatus(StrEnum):
 
 
 class ListPetsArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
     limit: int | None = Field(20, description="Maximum number of pets to return.", ge=1, le=100)
     sort: Sort | None = Field(Sort.FIELD_CREATED_AT, description="Sort order; a leading `-` sorts descending.")
     species: list[Species] | None = Field(None, description="Only pets of these species (comma-separated).")
@@ -46,9 +43,7 @@ class ListPetsArguments(BaseModel):
     status: str | None = Field(
         None, deprecated=True, description="Deprecated alias of filter[status]; will be removed in v2."
     )
-    X_Request_ID: UUID | None = Field(
-        None, alias="X-Request-ID", description="Correlation id echoed back in the response."
-    )
+    X_Request_ID: UUID | None = Field(None, alias="X-Request-ID")
 
 
 class CreatePetCategory(BaseModel):
@@ -75,23 +70,15 @@ class ImportPetsCategory(BaseModel):
 
 
 class FindPetsByTagsArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
     tags: list[str] = Field(..., description="Tags to match (repeat the parameter for each tag).")
 
 
 class PetsGetByIdArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    id: int = Field(..., description="The pet's id.", ge=1)
+    id: int = Field(..., ge=1)
     query_id: str | None = Field(
         None, description="External registry id to cross-check against (not the same as the path id)."
     )
-    X_Request_ID: UUID | None = Field(
-        None, alias="X-Request-ID", description="Correlation id echoed back in the response."
-    )
+    X_Request_ID: UUID | None = Field(None, alias="X-Request-ID")
 
 
 class PetsGetByIdCategory(BaseModel):
@@ -120,31 +107,19 @@ class PetsUpdateCategoryModel(BaseModel):
 
 
 class DeletePetArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    id: int = Field(..., description="The pet's id.", ge=1)
+    id: int = Field(..., ge=1)
 
 
 class CheckPetExistsArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    id: int = Field(..., description="The pet's id.", ge=1)
+    id: int = Field(..., ge=1)
 
 
 class GetPetPhotoArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    petId: int = Field(..., description="The pet's id.")
+    petId: int
 
 
 class UploadPetPhotoArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    petId: int = Field(..., description="The pet's id.")
+    petId: int
     file: str = Field(..., description="The image file.", json_schema_extra={"contentEncoding": "base64"})
     caption: str | None = Field(None, description="A caption shown under the photo.", max_length=280)
 
@@ -156,10 +131,7 @@ class UploadPetPhotoResult(BaseModel):
 
 
 class ReplacePetPhotoArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    petId: int = Field(..., description="The pet's id.")
+    petId: int
     body: str = Field(
         ...,
         description="The request body (application/octet-stream), base64-encoded.",
@@ -188,17 +160,12 @@ class Criteria(BaseModel):
 
 
 class SheltersSearchArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
     near: Near | None = Field(None, description="Centre and radius of the search, e.g. near[lat]=52.5&near[lon]=13.4.")
     services: list[Service] | None = Field(
         None, description="Services every returned shelter must offer, pipe-separated."
     )
     criteria: Criteria | None = Field(None, description="Extra filters as a JSON document.")
-    X_Request_ID: UUID | None = Field(
-        None, alias="X-Request-ID", description="Correlation id echoed back in the response."
-    )
+    X_Request_ID: UUID | None = Field(None, alias="X-Request-ID")
     shelter_session: str | None = Field(None, description="Session cookie of a signed-in shelter employee.")
 
 
@@ -210,17 +177,11 @@ class Role(StrEnum):
 
 
 class GetSheltersByShelterIdStaffArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
     shelterId: UUID
     role: Role | None = None
 
 
 class SetIntakeSchemaArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
     shelterId: UUID
     ref: str | None = Field(None, description="URI of a base schema this intake form extends.")
     title: str | None = None
@@ -251,9 +212,6 @@ class Metadata(BaseModel):
 
 
 class RegisterVolunteerArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
     shelterId: UUID
     fullName: str = Field(..., max_length=120)
     email: EmailStr
@@ -289,9 +247,6 @@ class Body1(BaseModel):
 
 
 class CreateAdoptionArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
     body: Body | Body1
 
 
@@ -327,9 +282,6 @@ class UpdateOwnerCategory1(BaseModel):
 
 
 class CreatePetArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
     name: str = Field(..., examples=["Rex"], max_length=64)
     species: Species
     birthDate: date | None = None
@@ -338,9 +290,7 @@ class CreatePetArguments(BaseModel):
     microchipId: str | None = Field(None, description="ISO 11784 microchip number.", pattern="^[0-9]{15}$")
     weightKg: float | None = Field(None, gt=0.0)
     category: CreatePetCategory | None = None
-    X_Request_ID: UUID | None = Field(
-        None, alias="X-Request-ID", description="Correlation id echoed back in the response."
-    )
+    X_Request_ID: UUID | None = Field(None, alias="X-Request-ID")
 
 
 class BodyItem(BaseModel):
@@ -355,9 +305,6 @@ class BodyItem(BaseModel):
 
 
 class ImportPetsArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
     body: list[BodyItem] = Field(..., description="The pets to register.", max_length=100, min_length=1)
 
 
@@ -416,10 +363,7 @@ class PetsGetByIdOwner(BaseModel):
 
 
 class PetsUpdateArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    id: int = Field(..., description="The pet's id.", ge=1)
+    id: int = Field(..., ge=1)
     name: str = Field(..., examples=["Rex"], max_length=64)
     species: PetsUpdateSpecies
     nickname: str | None = Field(None, description="What the staff call the pet, if anything.")
@@ -485,9 +429,6 @@ class PetsUpdateOwnerModel(BaseModel):
 
 
 class UpdateOwnerArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
     ownerId: int
     name: str
     email: EmailStr
