@@ -53,7 +53,8 @@ _schema_budget = click.option(
     metavar="N",
     help="Characters of one tool's definition (name, description, inputSchema) as a model is shown it; over it, "
     "long descriptions are trimmed, then optional nested objects collapsed with a note (the API's schema still "
-    "checks calls). Default 4000 (the config's schema_budget); 0: no limit.",
+    "checks calls). outputSchemas are kept within it too (at most 20000). Default 4000 (the config's "
+    "schema_budget); 0: no limit.",
 )
 
 _client_profile = click.option(

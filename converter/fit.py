@@ -10,7 +10,6 @@ model sends into a collapsed object (`converter.tools.ArgumentCheck`).
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from converter.model import JsonObject
 from converter.profiles import SchemaRules
 from converter.shape import COLLAPSED, Shaped, shape_schema
 
-__all__ = ["Fitted", "collapse_schema", "fit_definition", "shown_size"]
+__all__ = ["FitCache", "Fitted", "collapse_schema", "fit_definition", "shown_size"]
 
 # Each step trims a little more: a description cut of the schema at a depth (arguments are depth 1, their
 # properties 2 and deeper) to some characters (0: left out), or the tool description shortened to a level.
@@ -42,6 +41,10 @@ _TYPE_CHARS = 40
 """What a collapsed object costs besides its note (`"type":"object"`, the keys): smaller ones are not worth it."""
 _NAMES_SHOWN = 8
 _RESHAPES = 6
+# Objects deeper than this are not candidates (they go with their ancestors; measuring each costs more than it
+# finds): an outputSchema's biggest parts sit near its root, an inputSchema's may be deeper (its arguments' parts).
+_INPUT_LEVELS = 6
+_OUTPUT_LEVELS = 2
 
 
 def shown_size(name: str, description: str, schema: JsonObject) -> int:
@@ -60,8 +63,22 @@ class Fitted:
     changes: list[str] = field(default_factory=list)
 
 
+class FitCache:
+    """What fitting one API's tools can share: big APIs' tools share their `$defs` (the same objects), whose
+    descriptions are then cut once."""
+
+    def __init__(self) -> None:
+        self.cuts: dict[tuple[int, int, tuple[tuple[int, int], ...]], tuple[Any, Any]] = {}
+
+
 def fit_definition(
-    *, name: str, description: str, schema: JsonObject, rules: SchemaRules, budget: int | None
+    *,
+    name: str,
+    description: str,
+    schema: JsonObject,
+    rules: SchemaRules,
+    budget: int | None,
+    cache: FitCache | None = None,
 ) -> Fitted:
     """Shape `schema` for the client and, when the whole definition is over `budget` characters, trim and
     collapse until it fits (or nothing optional is left to collapse).
@@ -72,15 +89,16 @@ def fit_definition(
         schema: Its inputSchema before shaping (what the API accepts).
         rules: The client's schema rules.
         budget: Characters, or None for no limit.
+        cache: Shared by the tools of one API (`FitCache`).
     """
     shaped = _shape(schema, rules)
     fitted = Fitted(description, shaped, shown_size(name, description, shaped.schema))
     if budget is None or fitted.size <= budget:
         return fitted
-    working = _Working(schema, description)
+    working = _Working(schema, description, cache or FitCache())
     if _trim(fitted, name, working, rules, budget, _TRIM):
         return fitted
-    collapsed = _collapse(fitted, name, working.schema, rules, budget)
+    collapsed, working.schema = _collapse(fitted, name, working.schema, rules, budget)
     if collapsed:
         fitted.changes.append("collapsed: " + ", ".join(collapsed))
         working.collapsed = True
@@ -93,6 +111,7 @@ def fit_definition(
 class _Working:
     schema: JsonObject
     description: str
+    cache: FitCache
     collapsed: bool = False
 
 
@@ -111,18 +130,20 @@ def _trim(
                 limits[depth] = min(limits.get(depth, limit), limit)
             else:
                 description = _short_description(description, level=depth)
-        return _cut_descriptions(working.schema, limits=limits), description
+        return _Cutter(limits, working.cache).cut(working.schema, 0), description
 
     schema, description = state(len(steps))
     if _measure(fitted, name, schema, description, rules, collapsed=working.collapsed) <= budget:
-        for count in range(1, len(steps)):
-            schema, description = state(count)
-            if _measure(fitted, name, schema, description, rules, collapsed=working.collapsed) <= budget:
-                break
-        else:
-            schema, description = state(len(steps))
-            _measure(fitted, name, schema, description, rules, collapsed=working.collapsed)
-    # Every schema step made a fresh copy (`_cut_descriptions`): collapsing may change it in place.
+        # The fewest steps that fit (sizes shrink with every step): a binary search, each probe one walk.
+        low, high = 1, len(steps)
+        while low < high:
+            middle = (low + high) // 2
+            if _measure(fitted, name, *state(middle), rules, collapsed=working.collapsed) <= budget:
+                high = middle
+            else:
+                low = middle + 1
+        schema, description = state(low)
+        _measure(fitted, name, schema, description, rules, collapsed=working.collapsed)
     working.schema = schema
     working.description = description
     if "descriptions shortened" not in fitted.changes:
@@ -156,7 +177,7 @@ def collapse_schema(schema: JsonObject, *, budget: int) -> JsonObject | None:
     fitted = Fitted("", Shaped(schema), len(_dumps(schema)))
     if fitted.size <= budget:
         return schema
-    _collapse(fitted, "", copy.deepcopy(schema), SchemaRules(), budget, overhead=False, required_too=True)
+    _collapse(fitted, "", schema, SchemaRules(), budget, overhead=False, output=True)
     return fitted.shaped.schema if fitted.size <= budget else None
 
 
@@ -164,28 +185,52 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _cut_descriptions(schema: Any, *, limits: dict[int, int], level: int = 0) -> Any:
-    """A copy of `schema` whose descriptions are cut: at a depth of `limits`' key or deeper, to the smallest of its
-    values that applies (0: left out). Arguments are depth 1, their properties 2, `$defs` 2 and deeper."""
-    if isinstance(schema, list):
-        return [_cut_descriptions(v, limits=limits, level=level) for v in schema]
-    if not isinstance(schema, dict):
-        return schema
-    applies = [limit for depth, limit in limits.items() if level >= depth]
-    out: JsonObject = {}
-    for key, value in schema.items():
-        if key == "description" and isinstance(value, str) and applies:
-            limit = min(applies)
-            if limit:
-                out[key] = truncate(value, limit=limit)
-        elif key in ("properties", "$defs", "patternProperties") and isinstance(value, dict):
-            below = max(level + 1, 2) if key == "$defs" else level + 1
-            out[key] = {k: _cut_descriptions(v, limits=limits, level=below) for k, v in value.items()}
-        elif isinstance(value, dict | list) and key not in ("enum", "examples", "default", "const", "required"):
-            out[key] = _cut_descriptions(value, limits=limits, level=level + (key == "items"))
-        else:
-            out[key] = value
-    return out
+class _Cutter:
+    """Cuts descriptions: at a depth of `limits`' key or deeper, to the smallest of its values that applies (0: left
+    out). Arguments are depth 1, their properties 2, `$defs` 2 and deeper. Parts with nothing to cut are shared, not
+    copied; objects seen before (in the cache) are cut once."""
+
+    def __init__(self, limits: dict[int, int], cache: FitCache) -> None:
+        self.limits = limits
+        self.key = tuple(sorted(limits.items()))
+        self.cache = cache
+
+    def cut(self, schema: Any, level: int) -> Any:
+        if isinstance(schema, list):
+            items = [self.cut(v, level) for v in schema]
+            return schema if all(a is b for a, b in zip(items, schema, strict=True)) else items
+        if not isinstance(schema, dict):
+            return schema
+        key = (id(schema), level, self.key)
+        done = self.cache.cuts.get(key)
+        if done is None:
+            done = self.cache.cuts[key] = (schema, self._cut(schema, level))
+        return done[1]
+
+    def _cut(self, schema: JsonObject, level: int) -> Any:
+        applies = [limit for depth, limit in self.limits.items() if level >= depth]
+        changed: JsonObject = {}
+        for key, value in schema.items():
+            if key == "description" and isinstance(value, str) and applies:
+                limit = min(applies)
+                if not limit or len(value) > limit:
+                    changed[key] = truncate(value, limit=limit) if limit else _DROP
+            elif key in ("properties", "$defs", "patternProperties") and isinstance(value, dict):
+                below = max(level + 1, 2) if key == "$defs" else level + 1
+                members = {k: self.cut(v, below) for k, v in value.items()}
+                if any(members[k] is not v for k, v in value.items()):
+                    changed[key] = members
+            elif isinstance(value, dict | list) and key not in ("enum", "examples", "default", "const", "required"):
+                sub = self.cut(value, level + (key == "items"))
+                if sub is not value:
+                    changed[key] = sub
+        if not changed:
+            return schema
+        out = {key: changed.get(key, value) for key, value in schema.items()}
+        return {key: value for key, value in out.items() if value is not _DROP}
+
+
+_DROP = object()
 
 
 def _short_description(description: str, *, level: int) -> str:
@@ -217,28 +262,13 @@ class _Candidate:
     ancestors: tuple[int, ...]
 
 
-def _size(value: Any, sizes: dict[int, int] | None = None) -> int:
-    """About how long `value` is as compact JSON (for ranking what to collapse; measured exactly afterwards);
-    with `sizes`, the size of every object inside is recorded there by id."""
-    if isinstance(value, dict):
-        size = 2 + sum(len(k) + 4 + _size(v, sizes) for k, v in value.items())
-        if sizes is not None:
-            sizes[id(value)] = size
-        return size
-    if isinstance(value, list):
-        return 2 + sum(1 + _size(v, sizes) for v in value)
-    if isinstance(value, str):
-        return len(value) + 2
-    return len(str(value))
-
-
 class _Finder:
     """Finds the objects below the root that list properties and that a call may leave out (with `required_too`,
     any such object)."""
 
-    def __init__(self, sizes: dict[int, int], *, required_too: bool) -> None:
-        self.sizes = sizes
+    def __init__(self, *, required_too: bool, levels: int) -> None:
         self.required_too = required_too
+        self.levels = levels
 
     def walk(
         self, schema: Any, *, path: str, optional: bool, ancestors: tuple[int, ...], level: int
@@ -247,8 +277,10 @@ class _Finder:
             return
         properties = schema.get("properties")
         members: dict[str, Any] = properties if isinstance(properties, dict) else {}
+        if level > self.levels:
+            return
         if level >= 1 and (optional or self.required_too) and members:
-            yield _Candidate(schema, path, self.sizes[id(schema)], ancestors)
+            yield _Candidate(schema, path, len(_dumps(schema)), ancestors)
         inner = (*ancestors, id(schema))
         required = schema.get("required")
         needed: list[Any] = required if isinstance(required, list) else []
@@ -277,16 +309,17 @@ def _collapse(
     budget: int,
     *,
     overhead: bool = True,
-    required_too: bool = False,
-) -> list[str]:
-    """Collapse candidates of `schema` (a copy, changed in place) until `fitted` is within `budget`
-    (`required_too`: objects a value must have count as candidates too)."""
-    sizes: dict[int, int] = {}
-    pre_size = _size(schema, sizes)
-    finder = _Finder(sizes, required_too=required_too)
+    output: bool = False,
+) -> tuple[list[str], JsonObject]:
+    """Collapse candidates of a copy of `schema` until `fitted` is within `budget`. For an `output` schema every
+    nested object is a candidate, and collapsed ones are written in their final form."""
+    # A copy to collapse in place: through JSON, several times faster than copy.deepcopy on big schemas.
+    schema = json.loads(_dumps(schema))
+    finder = _Finder(required_too=output, levels=_OUTPUT_LEVELS if output else _INPUT_LEVELS)
     found = sorted(finder.walk(schema, path="", optional=True, ancestors=(), level=0), key=lambda c: (-c.size, c.path))
     if not found:
-        return []
+        return [], schema
+    pre_size = len(_dumps(schema))
     extra = fitted.size - len(_dumps(fitted.shaped.schema)) if overhead else 0
     collapsed: list[str] = []
     gone: set[int] = set()
@@ -301,17 +334,17 @@ def _collapse(
             note = _note(candidate.node)
             if gone.intersection(candidate.ancestors) or candidate.size <= len(note) + _TYPE_CHARS:
                 continue  # inside what is already collapsed, or no bigger than what would replace it
-            _mark_collapsed(candidate.node, note)
+            _mark_collapsed(candidate.node, note, final=output)
             gone.add(id(candidate.node))
             collapsed.append(candidate.path)
-            pre_size -= candidate.size - _size(candidate.node)
+            pre_size -= candidate.size - len(_dumps(candidate.node))
         _prune_defs(schema)
-        fitted.shaped = shape_schema(schema, rules)
+        fitted.shaped = Shaped(schema) if output else shape_schema(schema, rules)
         fitted.size = len(_dumps(fitted.shaped.schema)) + extra
-        pre_size = _size(schema)
+        pre_size = len(_dumps(schema))
         if fitted.size <= budget or index >= len(found):
             break
-    return collapsed
+    return collapsed, schema
 
 
 def _note(node: JsonObject) -> str:
@@ -319,11 +352,16 @@ def _note(node: JsonObject) -> str:
     return "properties not shown: " + ", ".join(names[:_NAMES_SHOWN]) + (", …" if len(names) > _NAMES_SHOWN else "")
 
 
-def _mark_collapsed(node: JsonObject, note: str) -> None:
+def _mark_collapsed(node: JsonObject, note: str, *, final: bool) -> None:
+    """Mark `node` collapsed for the client's rules to show (`final`: as an object accepting any object)."""
     kept: JsonObject = {k: node[k] for k in ("type", "description") if k in node}
     node.clear()
     node.update(kept)
-    node[COLLAPSED] = note
+    if final:
+        description = kept.get("description")
+        node["description"] = f"{description} ({note})" if isinstance(description, str) and description else note
+    else:
+        node[COLLAPSED] = note
 
 
 def _prune_defs(schema: JsonObject) -> None:

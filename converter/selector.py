@@ -9,6 +9,7 @@ from converter.budget import budget_warning
 from converter.config import Config
 from converter.describe import clean_text, describe_operation, tool_title
 from converter.errors import ConfigError, Diagnostic, Location
+from converter.fit import FitCache
 from converter.lean import Leaner
 from converter.model import ApiModel, HttpMethod, Operation
 from converter.naming import operation_tool_name, unique_names
@@ -167,6 +168,10 @@ def select_tools(
     if config is not None and config.schema_budget is not None and budgets.schema_chars is None:
         budgets = dataclasses.replace(budgets, schema_chars=config.schema_budget)
     client = PROFILES[profile or (config.client_profile if config is not None else None) or DEFAULT_PROFILE.name]
+    budget = DEFAULT_SCHEMA_BUDGET if budgets.schema_chars is None else budgets.schema_chars or None
+    if budget is not None:
+        # An outputSchema is kept within the schema budget too: a client may show it to the model.
+        budgets = dataclasses.replace(budgets, output_schema_chars=min(budgets.output_schema_chars, budget))
     selected, diagnostics = select_operations(api.operations, config)
     names = _tool_names(selected, client)
     tools = []
@@ -188,11 +193,11 @@ def select_tools(
         tools.append(tool)
         diagnostics.extend(notes)
     tools, glossary = share_argument_descriptions(tools)
-    budget = DEFAULT_SCHEMA_BUDGET if budgets.schema_chars is None else budgets.schema_chars or None
+    cache = FitCache()
     for index, (item, tool) in enumerate(zip(selected, tools, strict=True)):
         where = item.operation.location
         tools[index], notes = tailor_tool(
-            tool, profile=client, budget=budget, where=where, quiet=budgets.schema_chars is None
+            tool, profile=client, budget=budget, where=where, quiet=budgets.schema_chars is None, cache=cache
         )
         diagnostics.extend(notes)
     about = describe_operation(

@@ -7,7 +7,7 @@ import dataclasses
 import re
 
 from converter.errors import Diagnostic, Location, Severity
-from converter.fit import fit_definition
+from converter.fit import FitCache, fit_definition
 from converter.model import JsonObject
 from converter.profiles import Profile
 from converter.tools import ArgumentCheck, Tool
@@ -18,18 +18,29 @@ _NOT_WORD_RE = re.compile(r"[^A-Za-z0-9_]+")
 
 
 def tailor_tool(
-    tool: Tool, *, profile: Profile, budget: int | None, where: Location, quiet: bool = False
+    tool: Tool,
+    *,
+    profile: Profile,
+    budget: int | None,
+    where: Location,
+    quiet: bool = False,
+    cache: FitCache | None = None,
 ) -> tuple[Tool, list[Diagnostic]]:
     """`tool` as `profile`'s client is shown it: arguments renamed where the client needs it, the inputSchema
     rewritten, and the definition fitted to `budget` characters (`quiet`: one still over it gets an info note, not
-    a warning — for the default budget, which a user did not ask for).
+    a warning — for the default budget, which a user did not ask for; `cache`: shared by one API's tools).
 
     The schema the API accepts is kept (as `Tool.argument_check`) whenever the shown one differs from it in
     what validates, so the runtime goes on checking calls against the API's rules.
     """
     tool = _rename_arguments(tool, profile)
     fitted = fit_definition(
-        name=tool.name, description=tool.description, schema=tool.input_schema, rules=profile.rules, budget=budget
+        name=tool.name,
+        description=tool.description,
+        schema=tool.input_schema,
+        rules=profile.rules,
+        budget=budget,
+        cache=cache,
     )
     notes: list[Diagnostic] = []
     if fitted.changes:

@@ -21,8 +21,9 @@ _BINARY_TYPES = ("application/octet-stream", "application/pdf", "application/zip
 _BEFORE_BODY = (ParamLocation.PATH, ParamLocation.QUERY)
 _AFTER_BODY = (ParamLocation.HEADER, ParamLocation.COOKIE)
 ARGUMENT_DESCRIPTION_CHARS = 300
-_COLLAPSIBLE = 4
-"""An outputSchema up to this many times its budget is built and collapsed to fit; a bigger one is omitted."""
+_COLLAPSIBLE = 3
+"""An outputSchema still this many times over its budget once its farthest objects are left out is omitted;
+under it, it is built and its nested objects collapsed to fit."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,14 +312,17 @@ def build_output(
         where = operation.location.child("responses", response.status)
         schema = None
         notes: tuple[Diagnostic, ...] = ()
+        if size > max_chars:
+            # Over the budget: the biggest shared objects left out (any object accepted there), then nested
+            # objects collapsed if that is not enough; past what that can bring back, the schema is omitted.
+            bundle.stub(max_chars=max_chars)
+            size = bundle.estimated_chars
         if size <= max_chars * _COLLAPSIBLE:
             schema = bundle.build()
-            if size > max_chars:
+            if bundle.stubbed or size > max_chars:
                 size = len(json.dumps(schema, separators=(",", ":")))
-            if size > max_chars:
-                # Over the budget but not hopelessly: nested objects collapsed (accepting any object) keep it.
                 schema = collapse_schema(schema, budget=max_chars)
-                note = f"outputSchema: nested objects collapsed to fit the {max_chars:,}-character budget"
+                note = f"outputSchema: nested objects shown as any object, to fit the {max_chars:,}-character budget"
                 notes = (Diagnostic(Severity.INFO, where, note),)
         if schema is None:
             note = f"outputSchema omitted: about {size:,} characters, over the {max_chars:,} budget"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum, StrEnum
-from typing import Any, Dict
+from typing import Any
 
 from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict, Field, RootModel
 
@@ -104,22 +104,8 @@ class CreateIssueArguments(BaseModel):
     )
 
 
-class StateReason(Enum):
-    COMPLETED = "completed"
-    REOPENED = "reopened"
-    NOT_PLANNED = "not_planned"
-    DUPLICATE = "duplicate"
-    NONE_TYPE_NONE = None
-
-
-class Labels1(BaseModel):
-    id: int | None = None
-    node_id: str | None = None
-    url: AnyUrl | None = None
-    name: str | None = None
-    description: str | None = None
-    color: str | None = None
-    default: bool | None = None
+class GetIssueArguments(BaseModel):
+    issue_number: int
 
 
 class State1(StrEnum):
@@ -127,293 +113,7 @@ class State1(StrEnum):
     CLOSED = "closed"
 
 
-class PullRequest(BaseModel):
-    merged_at: AwareDatetime | None = None
-    diff_url: AnyUrl | None
-    html_url: AnyUrl | None
-    patch_url: AnyUrl | None
-    url: AnyUrl | None
-
-
-class Color(Enum):
-    GRAY = "gray"
-    BLUE = "blue"
-    GREEN = "green"
-    YELLOW = "yellow"
-    ORANGE = "orange"
-    RED = "red"
-    PINK = "pink"
-    PURPLE = "purple"
-    NONE_TYPE_NONE = None
-
-
-class Type(BaseModel):
-    id: int = Field(..., description="The unique identifier of the issue type.")
-    node_id: str = Field(..., description="The node identifier of the issue type.")
-    name: str = Field(..., description="The name of the issue type.")
-    description: str | None = Field(..., description="The description of the issue type.")
-    color: Color | None = Field(None, description="The color of the issue type.")
-    created_at: AwareDatetime | None = Field(None, description="The time the issue type created.")
-    updated_at: AwareDatetime | None = Field(None, description="The time the issue type last updated.")
-    is_enabled: bool | None = Field(None, description="The enabled state of the issue type.")
-
-
-class SubIssuesSummary(BaseModel):
-    total: int
-    completed: int
-    percent_completed: int
-
-
-class Minimized(BaseModel):
-    reason: str | None = Field(..., description="The reason the comment was minimized.", examples=["low-quality"])
-
-
-class IssueDependenciesSummary(BaseModel):
-    blocked_by: int
-    blocking: int
-    total_blocked_by: int
-    total_blocking: int
-
-
-class DataType(StrEnum):
-    TEXT = "text"
-    SINGLE_SELECT = "single_select"
-    MULTI_SELECT = "multi_select"
-    NUMBER = "number"
-    DATE = "date"
-
-
-class SingleSelectOption(BaseModel):
-    id: int = Field(..., description="Unique identifier for the option.", examples=[1])
-    name: str = Field(..., description="The name of the option", examples=["High"])
-    color: str = Field(..., description="The color of the option", examples=["red"])
-
-
-class MultiSelectOption(BaseModel):
-    id: int = Field(..., description="Unique identifier for the option.", examples=[1])
-    name: str = Field(..., description="The name of the option", examples=["High"])
-    color: str = Field(..., description="The color of the option", examples=["red"])
-
-
-class IssueFieldValue1(BaseModel):
-    issue_field_id: int = Field(..., description="Unique identifier for the issue field.", examples=[1])
-    issue_field_name: str | None = Field(
-        None, description="The human-readable name of the issue field.", examples=["Priority"]
-    )
-    node_id: str = Field(..., examples=["IFT_GDKND"])
-    data_type: DataType = Field(..., description="The data type of the issue field", examples=["text"])
-    value: str | float | int | None = Field(..., description="The value of the issue field")
-    single_select_option: SingleSelectOption | None = Field(
-        None, description="Details about the selected option (only present for single_select fields)"
-    )
-    multi_select_options: list[MultiSelectOption] | None = Field(None, description="Details about the selected options")
-
-
-class CreateIssueAuthorAssociation(StrEnum):
-    COLLABORATOR = "COLLABORATOR"
-    CONTRIBUTOR = "CONTRIBUTOR"
-    FIRST_TIMER = "FIRST_TIMER"
-    FIRST_TIME_CONTRIBUTOR = "FIRST_TIME_CONTRIBUTOR"
-    MANNEQUIN = "MANNEQUIN"
-    MEMBER = "MEMBER"
-    NONE = "NONE"
-    OWNER = "OWNER"
-
-
-class Owner(BaseModel):
-    description: str | None = Field(None, description="A short description of the enterprise.")
-    html_url: AnyUrl = Field(..., examples=["https://github.com/enterprises/octo-business"])
-    website_url: AnyUrl | None = Field(None, description="The enterprise's website URL.")
-    id: int = Field(..., description="Unique identifier of the enterprise", examples=[42])
-    node_id: str = Field(..., examples=["MDEwOlJlcG9zaXRvcnkxMjk2MjY5"])
-    name: str = Field(..., description="The name of the enterprise.", examples=["Octo Business"])
-    slug: str = Field(..., description="The slug url identifier for the enterprise.", examples=["octo-business"])
-    created_at: AwareDatetime | None = Field(..., examples=["2019-01-26T19:01:12Z"])
-    updated_at: AwareDatetime | None = Field(..., examples=["2019-01-26T19:14:43Z"])
-    avatar_url: AnyUrl
-
-
-class Permissions(BaseModel):
-    model_config = ConfigDict(
-        extra="allow",
-    )
-    __annotations__ = {
-        "__pydantic_extra__": Dict[str, str],
-    }
-    issues: str | None = None
-    checks: str | None = None
-    metadata: str | None = None
-    contents: str | None = None
-    deployments: str | None = None
-
-
-class CreateIssueNullableSimpleUser(BaseModel):
-    name: str | None = None
-    email: str | None = None
-    login: str = Field(..., examples=["octocat"])
-    id: int = Field(..., examples=[1])
-    node_id: str = Field(..., examples=["MDQ6VXNlcjE="])
-    avatar_url: AnyUrl = Field(..., examples=["https://github.com/images/error/octocat_happy.gif"])
-    gravatar_id: str | None = Field(..., examples=["41d064eb2195891e12d0413f63227ea7"])
-    url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat"])
-    html_url: AnyUrl = Field(..., examples=["https://github.com/octocat"])
-    followers_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/followers"])
-    following_url: str = Field(..., examples=["https://api.github.com/users/octocat/following{/other_user}"])
-    gists_url: str = Field(..., examples=["https://api.github.com/users/octocat/gists{/gist_id}"])
-    starred_url: str = Field(..., examples=["https://api.github.com/users/octocat/starred{/owner}{/repo}"])
-    subscriptions_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/subscriptions"])
-    organizations_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/orgs"])
-    repos_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/repos"])
-    events_url: str = Field(..., examples=["https://api.github.com/users/octocat/events{/privacy}"])
-    received_events_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/received_events"])
-    type: str = Field(..., examples=["User"])
-    site_admin: bool
-    starred_at: str | None = Field(None, examples=['"2020-07-09T00:17:55Z"'])
-    user_view_type: str | None = Field(None, examples=["public"])
-
-
-class CreateIssueReactionRollup(BaseModel):
-    url: AnyUrl
-    total_count: int
-    field_1: int = Field(..., alias="+1")
-    field_1_1: int = Field(..., alias="-1")
-    laugh: int
-    confused: int
-    heart: int
-    hooray: int
-    eyes: int
-    rocket: int
-
-
-class CreateIssueSimpleUser(BaseModel):
-    name: str | None = None
-    email: str | None = None
-    login: str = Field(..., examples=["octocat"])
-    id: int = Field(..., examples=[1])
-    node_id: str = Field(..., examples=["MDQ6VXNlcjE="])
-    avatar_url: AnyUrl = Field(..., examples=["https://github.com/images/error/octocat_happy.gif"])
-    gravatar_id: str | None = Field(..., examples=["41d064eb2195891e12d0413f63227ea7"])
-    url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat"])
-    html_url: AnyUrl = Field(..., examples=["https://github.com/octocat"])
-    followers_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/followers"])
-    following_url: str = Field(..., examples=["https://api.github.com/users/octocat/following{/other_user}"])
-    gists_url: str = Field(..., examples=["https://api.github.com/users/octocat/gists{/gist_id}"])
-    starred_url: str = Field(..., examples=["https://api.github.com/users/octocat/starred{/owner}{/repo}"])
-    subscriptions_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/subscriptions"])
-    organizations_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/orgs"])
-    repos_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/repos"])
-    events_url: str = Field(..., examples=["https://api.github.com/users/octocat/events{/privacy}"])
-    received_events_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/received_events"])
-    type: str = Field(..., examples=["User"])
-    site_admin: bool
-    starred_at: str | None = Field(None, examples=['"2020-07-09T00:17:55Z"'])
-    user_view_type: str | None = Field(None, examples=["public"])
-
-
-class GetIssueArguments(BaseModel):
-    issue_number: int
-
-
-class Type1(BaseModel):
-    id: int = Field(..., description="The unique identifier of the issue type.")
-    node_id: str = Field(..., description="The node identifier of the issue type.")
-    name: str = Field(..., description="The name of the issue type.")
-    description: str | None = Field(..., description="The description of the issue type.")
-    color: Color | None = Field(None, description="The color of the issue type.")
-    created_at: AwareDatetime | None = Field(None, description="The time the issue type created.")
-    updated_at: AwareDatetime | None = Field(None, description="The time the issue type last updated.")
-    is_enabled: bool | None = Field(None, description="The enabled state of the issue type.")
-
-
-class IssueFieldValue2(BaseModel):
-    issue_field_id: int = Field(..., description="Unique identifier for the issue field.", examples=[1])
-    issue_field_name: str | None = Field(
-        None, description="The human-readable name of the issue field.", examples=["Priority"]
-    )
-    node_id: str = Field(..., examples=["IFT_GDKND"])
-    data_type: DataType = Field(..., description="The data type of the issue field", examples=["text"])
-    value: str | float | int | None = Field(..., description="The value of the issue field")
-    single_select_option: SingleSelectOption | None = Field(
-        None, description="Details about the selected option (only present for single_select fields)"
-    )
-    multi_select_options: list[MultiSelectOption] | None = Field(None, description="Details about the selected options")
-
-
-class GetIssueAuthorAssociation(StrEnum):
-    COLLABORATOR = "COLLABORATOR"
-    CONTRIBUTOR = "CONTRIBUTOR"
-    FIRST_TIMER = "FIRST_TIMER"
-    FIRST_TIME_CONTRIBUTOR = "FIRST_TIME_CONTRIBUTOR"
-    MANNEQUIN = "MANNEQUIN"
-    MEMBER = "MEMBER"
-    NONE = "NONE"
-    OWNER = "OWNER"
-
-
-class GetIssueNullableSimpleUser(BaseModel):
-    name: str | None = None
-    email: str | None = None
-    login: str = Field(..., examples=["octocat"])
-    id: int = Field(..., examples=[1])
-    node_id: str = Field(..., examples=["MDQ6VXNlcjE="])
-    avatar_url: AnyUrl = Field(..., examples=["https://github.com/images/error/octocat_happy.gif"])
-    gravatar_id: str | None = Field(..., examples=["41d064eb2195891e12d0413f63227ea7"])
-    url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat"])
-    html_url: AnyUrl = Field(..., examples=["https://github.com/octocat"])
-    followers_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/followers"])
-    following_url: str = Field(..., examples=["https://api.github.com/users/octocat/following{/other_user}"])
-    gists_url: str = Field(..., examples=["https://api.github.com/users/octocat/gists{/gist_id}"])
-    starred_url: str = Field(..., examples=["https://api.github.com/users/octocat/starred{/owner}{/repo}"])
-    subscriptions_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/subscriptions"])
-    organizations_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/orgs"])
-    repos_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/repos"])
-    events_url: str = Field(..., examples=["https://api.github.com/users/octocat/events{/privacy}"])
-    received_events_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/received_events"])
-    type: str = Field(..., examples=["User"])
-    site_admin: bool
-    starred_at: str | None = Field(None, examples=['"2020-07-09T00:17:55Z"'])
-    user_view_type: str | None = Field(None, examples=["public"])
-
-
-class GetIssueReactionRollup(BaseModel):
-    url: AnyUrl
-    total_count: int
-    field_1: int = Field(..., alias="+1")
-    field_1_1: int = Field(..., alias="-1")
-    laugh: int
-    confused: int
-    heart: int
-    hooray: int
-    eyes: int
-    rocket: int
-
-
-class GetIssueSimpleUser(BaseModel):
-    name: str | None = None
-    email: str | None = None
-    login: str = Field(..., examples=["octocat"])
-    id: int = Field(..., examples=[1])
-    node_id: str = Field(..., examples=["MDQ6VXNlcjE="])
-    avatar_url: AnyUrl = Field(..., examples=["https://github.com/images/error/octocat_happy.gif"])
-    gravatar_id: str | None = Field(..., examples=["41d064eb2195891e12d0413f63227ea7"])
-    url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat"])
-    html_url: AnyUrl = Field(..., examples=["https://github.com/octocat"])
-    followers_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/followers"])
-    following_url: str = Field(..., examples=["https://api.github.com/users/octocat/following{/other_user}"])
-    gists_url: str = Field(..., examples=["https://api.github.com/users/octocat/gists{/gist_id}"])
-    starred_url: str = Field(..., examples=["https://api.github.com/users/octocat/starred{/owner}{/repo}"])
-    subscriptions_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/subscriptions"])
-    organizations_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/orgs"])
-    repos_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/repos"])
-    events_url: str = Field(..., examples=["https://api.github.com/users/octocat/events{/privacy}"])
-    received_events_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/received_events"])
-    type: str = Field(..., examples=["User"])
-    site_admin: bool
-    starred_at: str | None = Field(None, examples=['"2020-07-09T00:17:55Z"'])
-    user_view_type: str | None = Field(None, examples=["public"])
-
-
-class StateReason2(Enum):
+class StateReason(Enum):
     COMPLETED = "completed"
     NOT_PLANNED = "not_planned"
     DUPLICATE = "duplicate"
@@ -427,7 +127,7 @@ class Confidence(StrEnum):
     HIGH = "high"
 
 
-class Labels3(BaseModel):
+class Labels1(BaseModel):
     id: int | None = None
     name: str | None = None
     description: str | None = None
@@ -450,7 +150,7 @@ class Assignees(BaseModel):
     confidence: Confidence | None = Field(None, description="The confidence level for this assignee choice.")
 
 
-class IssueFieldValue3(BaseModel):
+class IssueFieldValue1(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
@@ -466,7 +166,7 @@ class IssueFieldValue3(BaseModel):
     confidence: Confidence | None = Field(None, description="The confidence level for this field value choice.")
 
 
-class Type2(BaseModel):
+class Type(BaseModel):
     value: str | None = Field(
         None,
         description="The name of the issue type to associate with this issue, or null to remove the current issue type.",
@@ -485,8 +185,8 @@ class UpdateIssueArguments(BaseModel):
     title: str | int | None = None
     body: str | None = Field(None, description="The contents of the issue.")
     assignee: str | None = Field(None, description="Username to assign to this issue. This field is closing down.")
-    state: State1 | None = Field(State1.OPEN, description="The open or closed state of the issue.")
-    state_reason: StateReason2 | None = Field(
+    state: State1 | None = Field(None, description="The open or closed state of the issue.")
+    state_reason: StateReason | None = Field(
         None, description="The reason for the state change. Ignored unless state is changed.", examples=["not_planned"]
     )
     duplicate_issue_id: int | None = Field(
@@ -494,7 +194,7 @@ class UpdateIssueArguments(BaseModel):
         description="The ID of the issue to mark as the canonical duplicate when state_reason is duplicate. The issue must exist and be accessible to the authenticated user. Ignored when state_reason is not duplicate.",
     )
     milestone: str | int | None = None
-    labels: list[str | Labels3] | None = Field(
+    labels: list[str | Labels1] | None = Field(
         None,
         description="Labels to associate with this issue. Pass one or more labels to replace the set of labels on this issue. Send an empty array (`[]`) to clear all labels from the issue. Only users with push access can set labels for issues. Without push access to the repository, label changes are silently dropped.",
     )
@@ -502,57 +202,14 @@ class UpdateIssueArguments(BaseModel):
         None,
         description="Usernames to assign to this issue. Pass one or more user logins to replace the set of assignees on this issue. Send an empty array (`[]`) to clear all assignees from the issue. Only users with push access can set assignees for new issues. \u2026",
     )
-    issue_field_values: list[IssueFieldValue3] | None = Field(
+    issue_field_values: list[IssueFieldValue1] | None = Field(
         None,
         description="An array of issue field values to set on this issue. Each field value must include the field ID and the value to set. Only users with push access can set field values for issues",
     )
-    type: str | Type2 | None = Field(
+    type: str | Type | None = Field(
         None,
         description="The issue type to associate with this issue. Only users with push access can set the type for issues. Without push access to the repository, type changes are silently dropped.",
     )
-
-
-class StateReason3(Enum):
-    COMPLETED = "completed"
-    REOPENED = "reopened"
-    NOT_PLANNED = "not_planned"
-    DUPLICATE = "duplicate"
-    NONE_TYPE_NONE = None
-
-
-class Labels4(BaseModel):
-    id: int | None = None
-    node_id: str | None = None
-    url: AnyUrl | None = None
-    name: str | None = None
-    description: str | None = None
-    color: str | None = None
-    default: bool | None = None
-
-
-class Type3(BaseModel):
-    id: int = Field(..., description="The unique identifier of the issue type.")
-    node_id: str = Field(..., description="The node identifier of the issue type.")
-    name: str = Field(..., description="The name of the issue type.")
-    description: str | None = Field(..., description="The description of the issue type.")
-    color: Color | None = Field(None, description="The color of the issue type.")
-    created_at: AwareDatetime | None = Field(None, description="The time the issue type created.")
-    updated_at: AwareDatetime | None = Field(None, description="The time the issue type last updated.")
-    is_enabled: bool | None = Field(None, description="The enabled state of the issue type.")
-
-
-class IssueFieldValue4(BaseModel):
-    issue_field_id: int = Field(..., description="Unique identifier for the issue field.", examples=[1])
-    issue_field_name: str | None = Field(
-        None, description="The human-readable name of the issue field.", examples=["Priority"]
-    )
-    node_id: str = Field(..., examples=["IFT_GDKND"])
-    data_type: DataType = Field(..., description="The data type of the issue field", examples=["text"])
-    value: str | float | int | None = Field(..., description="The value of the issue field")
-    single_select_option: SingleSelectOption | None = Field(
-        None, description="Details about the selected option (only present for single_select fields)"
-    )
-    multi_select_options: list[MultiSelectOption] | None = Field(None, description="Details about the selected options")
 
 
 class IgnoredReason(StrEnum):
@@ -569,7 +226,7 @@ class TypeItem(BaseModel):
     ignored_reason: IgnoredReason | None = None
 
 
-class IssueFieldValue5(BaseModel):
+class IssueFieldValue2(BaseModel):
     field_id: int | None = None
     value: str | float | list[str] | None = None
     rationale: str | None = None
@@ -610,91 +267,17 @@ class StateItem(BaseModel):
 
 class Suggestions(BaseModel):
     type: list[TypeItem] | None = None
-    issue_field_values: list[IssueFieldValue5] | None = None
+    issue_field_values: list[IssueFieldValue2] | None = None
     labels: list[Label] | None = None
     assignees: list[Assignee] | None = None
     state: list[StateItem] | None = None
 
 
-class UpdateIssueAuthorAssociation(StrEnum):
-    COLLABORATOR = "COLLABORATOR"
-    CONTRIBUTOR = "CONTRIBUTOR"
-    FIRST_TIMER = "FIRST_TIMER"
-    FIRST_TIME_CONTRIBUTOR = "FIRST_TIME_CONTRIBUTOR"
-    MANNEQUIN = "MANNEQUIN"
-    MEMBER = "MEMBER"
-    NONE = "NONE"
-    OWNER = "OWNER"
-
-
-class UpdateIssueNullableIntegration(RootModel[dict[str, Any] | None]):
-    root: dict[str, Any] | None = Field(
-        ...,
-        description="GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub. (properties not shown: id, slug, node_id, client_id, owner, name, description, external_url, \u2026)",
+class UpdateIssueResult(BaseModel):
+    suggestions: Suggestions | None = Field(
+        None,
+        description="Pending suggestions for each suggestible field (`type`,\n`issue_field_values`, `labels`, `assignees`, `state`) the\nrequest touched. Omitted for fields not in the request or\nwith no pending or ignored suggestions. Items tagged\n`ignored` are echoes of the current request's inputs that\nwere not persisted as pending suggestions.\n",
     )
-
-
-class UpdateIssueNullableSimpleUser(BaseModel):
-    name: str | None = None
-    email: str | None = None
-    login: str = Field(..., examples=["octocat"])
-    id: int = Field(..., examples=[1])
-    node_id: str = Field(..., examples=["MDQ6VXNlcjE="])
-    avatar_url: AnyUrl = Field(..., examples=["https://github.com/images/error/octocat_happy.gif"])
-    gravatar_id: str | None = Field(..., examples=["41d064eb2195891e12d0413f63227ea7"])
-    url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat"])
-    html_url: AnyUrl = Field(..., examples=["https://github.com/octocat"])
-    followers_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/followers"])
-    following_url: str = Field(..., examples=["https://api.github.com/users/octocat/following{/other_user}"])
-    gists_url: str = Field(..., examples=["https://api.github.com/users/octocat/gists{/gist_id}"])
-    starred_url: str = Field(..., examples=["https://api.github.com/users/octocat/starred{/owner}{/repo}"])
-    subscriptions_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/subscriptions"])
-    organizations_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/orgs"])
-    repos_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/repos"])
-    events_url: str = Field(..., examples=["https://api.github.com/users/octocat/events{/privacy}"])
-    received_events_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/received_events"])
-    type: str = Field(..., examples=["User"])
-    site_admin: bool
-    starred_at: str | None = Field(None, examples=['"2020-07-09T00:17:55Z"'])
-    user_view_type: str | None = Field(None, examples=["public"])
-
-
-class UpdateIssueReactionRollup(BaseModel):
-    url: AnyUrl
-    total_count: int
-    field_1: int = Field(..., alias="+1")
-    field_1_1: int = Field(..., alias="-1")
-    laugh: int
-    confused: int
-    heart: int
-    hooray: int
-    eyes: int
-    rocket: int
-
-
-class UpdateIssueSimpleUser(BaseModel):
-    name: str | None = None
-    email: str | None = None
-    login: str = Field(..., examples=["octocat"])
-    id: int = Field(..., examples=[1])
-    node_id: str = Field(..., examples=["MDQ6VXNlcjE="])
-    avatar_url: AnyUrl = Field(..., examples=["https://github.com/images/error/octocat_happy.gif"])
-    gravatar_id: str | None = Field(..., examples=["41d064eb2195891e12d0413f63227ea7"])
-    url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat"])
-    html_url: AnyUrl = Field(..., examples=["https://github.com/octocat"])
-    followers_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/followers"])
-    following_url: str = Field(..., examples=["https://api.github.com/users/octocat/following{/other_user}"])
-    gists_url: str = Field(..., examples=["https://api.github.com/users/octocat/gists{/gist_id}"])
-    starred_url: str = Field(..., examples=["https://api.github.com/users/octocat/starred{/owner}{/repo}"])
-    subscriptions_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/subscriptions"])
-    organizations_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/orgs"])
-    repos_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/repos"])
-    events_url: str = Field(..., examples=["https://api.github.com/users/octocat/events{/privacy}"])
-    received_events_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/received_events"])
-    type: str = Field(..., examples=["User"])
-    site_admin: bool
-    starred_at: str | None = Field(None, examples=['"2020-07-09T00:17:55Z"'])
-    user_view_type: str | None = Field(None, examples=["public"])
 
 
 class Assignees1(BaseModel):
@@ -713,105 +296,6 @@ class AssignIssueArguments(BaseModel):
         None,
         description="Usernames of people to assign this issue to. NOTE: Only users with push access can add assignees to an issue. Assignees are silently ignored otherwise.",
     )
-
-
-class Type4(BaseModel):
-    id: int = Field(..., description="The unique identifier of the issue type.")
-    node_id: str = Field(..., description="The node identifier of the issue type.")
-    name: str = Field(..., description="The name of the issue type.")
-    description: str | None = Field(..., description="The description of the issue type.")
-    color: Color | None = Field(None, description="The color of the issue type.")
-    created_at: AwareDatetime | None = Field(None, description="The time the issue type created.")
-    updated_at: AwareDatetime | None = Field(None, description="The time the issue type last updated.")
-    is_enabled: bool | None = Field(None, description="The enabled state of the issue type.")
-
-
-class IssueFieldValue6(BaseModel):
-    issue_field_id: int = Field(..., description="Unique identifier for the issue field.", examples=[1])
-    issue_field_name: str | None = Field(
-        None, description="The human-readable name of the issue field.", examples=["Priority"]
-    )
-    node_id: str = Field(..., examples=["IFT_GDKND"])
-    data_type: DataType = Field(..., description="The data type of the issue field", examples=["text"])
-    value: str | float | int | None = Field(..., description="The value of the issue field")
-    single_select_option: SingleSelectOption | None = Field(
-        None, description="Details about the selected option (only present for single_select fields)"
-    )
-    multi_select_options: list[MultiSelectOption] | None = Field(None, description="Details about the selected options")
-
-
-class AssignIssueAuthorAssociation(StrEnum):
-    COLLABORATOR = "COLLABORATOR"
-    CONTRIBUTOR = "CONTRIBUTOR"
-    FIRST_TIMER = "FIRST_TIMER"
-    FIRST_TIME_CONTRIBUTOR = "FIRST_TIME_CONTRIBUTOR"
-    MANNEQUIN = "MANNEQUIN"
-    MEMBER = "MEMBER"
-    NONE = "NONE"
-    OWNER = "OWNER"
-
-
-class AssignIssueNullableSimpleUser(BaseModel):
-    name: str | None = None
-    email: str | None = None
-    login: str = Field(..., examples=["octocat"])
-    id: int = Field(..., examples=[1])
-    node_id: str = Field(..., examples=["MDQ6VXNlcjE="])
-    avatar_url: AnyUrl = Field(..., examples=["https://github.com/images/error/octocat_happy.gif"])
-    gravatar_id: str | None = Field(..., examples=["41d064eb2195891e12d0413f63227ea7"])
-    url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat"])
-    html_url: AnyUrl = Field(..., examples=["https://github.com/octocat"])
-    followers_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/followers"])
-    following_url: str = Field(..., examples=["https://api.github.com/users/octocat/following{/other_user}"])
-    gists_url: str = Field(..., examples=["https://api.github.com/users/octocat/gists{/gist_id}"])
-    starred_url: str = Field(..., examples=["https://api.github.com/users/octocat/starred{/owner}{/repo}"])
-    subscriptions_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/subscriptions"])
-    organizations_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/orgs"])
-    repos_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/repos"])
-    events_url: str = Field(..., examples=["https://api.github.com/users/octocat/events{/privacy}"])
-    received_events_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/received_events"])
-    type: str = Field(..., examples=["User"])
-    site_admin: bool
-    starred_at: str | None = Field(None, examples=['"2020-07-09T00:17:55Z"'])
-    user_view_type: str | None = Field(None, examples=["public"])
-
-
-class AssignIssueReactionRollup(BaseModel):
-    url: AnyUrl
-    total_count: int
-    field_1: int = Field(..., alias="+1")
-    field_1_1: int = Field(..., alias="-1")
-    laugh: int
-    confused: int
-    heart: int
-    hooray: int
-    eyes: int
-    rocket: int
-
-
-class AssignIssueSimpleUser(BaseModel):
-    name: str | None = None
-    email: str | None = None
-    login: str = Field(..., examples=["octocat"])
-    id: int = Field(..., examples=[1])
-    node_id: str = Field(..., examples=["MDQ6VXNlcjE="])
-    avatar_url: AnyUrl = Field(..., examples=["https://github.com/images/error/octocat_happy.gif"])
-    gravatar_id: str | None = Field(..., examples=["41d064eb2195891e12d0413f63227ea7"])
-    url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat"])
-    html_url: AnyUrl = Field(..., examples=["https://github.com/octocat"])
-    followers_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/followers"])
-    following_url: str = Field(..., examples=["https://api.github.com/users/octocat/following{/other_user}"])
-    gists_url: str = Field(..., examples=["https://api.github.com/users/octocat/gists{/gist_id}"])
-    starred_url: str = Field(..., examples=["https://api.github.com/users/octocat/starred{/owner}{/repo}"])
-    subscriptions_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/subscriptions"])
-    organizations_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/orgs"])
-    repos_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/repos"])
-    events_url: str = Field(..., examples=["https://api.github.com/users/octocat/events{/privacy}"])
-    received_events_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/received_events"])
-    type: str = Field(..., examples=["User"])
-    site_admin: bool
-    starred_at: str | None = Field(None, examples=['"2020-07-09T00:17:55Z"'])
-    user_view_type: str | None = Field(None, examples=["public"])
 
 
 class ListCommentsArguments(BaseModel):
@@ -840,73 +324,6 @@ class AuthorAssociation(StrEnum):
     OWNER = "OWNER"
 
 
-class Owner3(BaseModel):
-    name: str | None = None
-    email: str | None = None
-    login: str = Field(..., examples=["octocat"])
-    id: int = Field(..., examples=[1])
-    node_id: str = Field(..., examples=["MDQ6VXNlcjE="])
-    avatar_url: AnyUrl = Field(..., examples=["https://github.com/images/error/octocat_happy.gif"])
-    gravatar_id: str | None = Field(..., examples=["41d064eb2195891e12d0413f63227ea7"])
-    url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat"])
-    html_url: AnyUrl = Field(..., examples=["https://github.com/octocat"])
-    followers_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/followers"])
-    following_url: str = Field(..., examples=["https://api.github.com/users/octocat/following{/other_user}"])
-    gists_url: str = Field(..., examples=["https://api.github.com/users/octocat/gists{/gist_id}"])
-    starred_url: str = Field(..., examples=["https://api.github.com/users/octocat/starred{/owner}{/repo}"])
-    subscriptions_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/subscriptions"])
-    organizations_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/orgs"])
-    repos_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/repos"])
-    events_url: str = Field(..., examples=["https://api.github.com/users/octocat/events{/privacy}"])
-    received_events_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/received_events"])
-    type: str = Field(..., examples=["User"])
-    site_admin: bool
-    starred_at: str | None = Field(None, examples=['"2020-07-09T00:17:55Z"'])
-    user_view_type: str | None = Field(None, examples=["public"])
-
-
-class Owner4(BaseModel):
-    description: str | None = Field(None, description="A short description of the enterprise.")
-    html_url: AnyUrl = Field(..., examples=["https://github.com/enterprises/octo-business"])
-    website_url: AnyUrl | None = Field(None, description="The enterprise's website URL.")
-    id: int = Field(..., description="Unique identifier of the enterprise", examples=[42])
-    node_id: str = Field(..., examples=["MDEwOlJlcG9zaXRvcnkxMjk2MjY5"])
-    name: str = Field(..., description="The name of the enterprise.", examples=["Octo Business"])
-    slug: str = Field(..., description="The slug url identifier for the enterprise.", examples=["octo-business"])
-    created_at: AwareDatetime | None = Field(..., examples=["2019-01-26T19:01:12Z"])
-    updated_at: AwareDatetime | None = Field(..., examples=["2019-01-26T19:14:43Z"])
-    avatar_url: AnyUrl
-
-
-class PerformedViaGithubApp(BaseModel):
-    id: int = Field(..., description="Unique identifier of the GitHub app", examples=[37])
-    slug: str | None = Field(None, description="The slug name of the GitHub app", examples=["probot-owners"])
-    node_id: str = Field(..., examples=["MDExOkludGVncmF0aW9uMQ=="])
-    client_id: str | None = Field(None, examples=['"Iv1.25b5d1e65ffc4022"'])
-    owner: Owner3 | Owner4
-    name: str = Field(..., description="The name of the GitHub app", examples=["Probot Owners"])
-    description: str | None = Field(..., examples=["The description of the app."])
-    external_url: AnyUrl = Field(..., examples=["https://example.com"])
-    html_url: AnyUrl = Field(..., examples=["https://github.com/apps/super-ci"])
-    created_at: AwareDatetime = Field(..., examples=["2017-07-08T16:18:44-04:00"])
-    updated_at: AwareDatetime = Field(..., examples=["2017-07-08T16:18:44-04:00"])
-    permissions: Permissions = Field(
-        ...,
-        description="The set of permissions for the GitHub app",
-        examples=[{"issues": "read", "deployments": "write"}],
-    )
-    events: list[str] = Field(
-        ...,
-        description="The list of events for the GitHub app. Note that the `installation_target`, `security_advisory`, and `meta` events are not included because they are global events and not specific to an installation.",
-        examples=[["label", "deployment"]],
-    )
-    installations_count: int | None = Field(
-        None,
-        description="The number of installations associated with the GitHub app. Only returned when the integration is requesting details about itself.",
-        examples=[5],
-    )
-
-
 class Reactions(BaseModel):
     url: AnyUrl
     total_count: int
@@ -920,29 +337,53 @@ class Reactions(BaseModel):
     rocket: int
 
 
-class AddCommentNullableSimpleUser(BaseModel):
-    name: str | None = None
-    email: str | None = None
-    login: str = Field(..., examples=["octocat"])
-    id: int = Field(..., examples=[1])
-    node_id: str = Field(..., examples=["MDQ6VXNlcjE="])
-    avatar_url: AnyUrl = Field(..., examples=["https://github.com/images/error/octocat_happy.gif"])
-    gravatar_id: str | None = Field(..., examples=["41d064eb2195891e12d0413f63227ea7"])
-    url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat"])
-    html_url: AnyUrl = Field(..., examples=["https://github.com/octocat"])
-    followers_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/followers"])
-    following_url: str = Field(..., examples=["https://api.github.com/users/octocat/following{/other_user}"])
-    gists_url: str = Field(..., examples=["https://api.github.com/users/octocat/gists{/gist_id}"])
-    starred_url: str = Field(..., examples=["https://api.github.com/users/octocat/starred{/owner}{/repo}"])
-    subscriptions_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/subscriptions"])
-    organizations_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/orgs"])
-    repos_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/repos"])
-    events_url: str = Field(..., examples=["https://api.github.com/users/octocat/events{/privacy}"])
-    received_events_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/received_events"])
-    type: str = Field(..., examples=["User"])
-    site_admin: bool
-    starred_at: str | None = Field(None, examples=['"2020-07-09T00:17:55Z"'])
-    user_view_type: str | None = Field(None, examples=["public"])
+class Pin(BaseModel):
+    pinned_at: AwareDatetime = Field(..., examples=["2011-04-14T16:00:49Z"])
+    pinned_by: dict[str, Any] = Field(..., description="A nullable-simple-user object (its properties are not shown)")
+
+
+class Minimized(BaseModel):
+    reason: str | None = Field(..., description="The reason the comment was minimized.", examples=["low-quality"])
+
+
+class AddCommentResult(BaseModel):
+    id: int = Field(..., description="Unique identifier of the issue comment", examples=[42])
+    node_id: str
+    url: AnyUrl = Field(
+        ...,
+        description="URL for the issue comment",
+        examples=["https://api.github.com/repositories/42/issues/comments/1"],
+    )
+    body: str | None = Field(
+        None,
+        description="Contents of the issue comment",
+        examples=["What version of Safari were you using when you observed this bug?"],
+    )
+    body_text: str | None = None
+    body_html: str | None = None
+    html_url: AnyUrl
+    user: dict[str, Any] = Field(..., description="A nullable-simple-user object (its properties are not shown)")
+    created_at: AwareDatetime = Field(..., examples=["2011-04-14T16:00:49Z"])
+    updated_at: AwareDatetime = Field(..., examples=["2011-04-14T16:00:49Z"])
+    issue_url: AnyUrl
+    author_association: AuthorAssociation | None = Field(
+        None,
+        description="How the author is associated with the repository.",
+        examples=["OWNER"],
+        title="author_association",
+    )
+    performed_via_github_app: dict[str, Any] | None = Field(
+        None, description="A nullable-integration object (its properties are not shown)"
+    )
+    reactions: Reactions | None = Field(None, title="Reaction Rollup")
+    pin: Pin | None = Field(
+        None,
+        description="Context around who pinned an issue comment and when it was pinned.",
+        title="Pinned Issue Comment",
+    )
+    minimized: Minimized | None = Field(
+        None, description="Details about why an issue comment was minimized.", title="Minimized Issue Comment"
+    )
 
 
 class ListIssueEventsArguments(BaseModel):
@@ -951,7 +392,7 @@ class ListIssueEventsArguments(BaseModel):
     page: int | None = 1
 
 
-class Labels6(BaseModel):
+class Labels2(BaseModel):
     name: str = Field(..., description="The name of the label to add.")
     rationale: str | None = Field(None, description="Optional reasoning for adding this label.")
     suggest: bool | None = Field(
@@ -962,7 +403,7 @@ class Labels6(BaseModel):
 
 
 class Body(BaseModel):
-    labels: list[str | Labels6] | None = Field(
+    labels: list[str | Labels2] | None = Field(
         None,
         description='The labels to add to the issue\'s existing labels. You can also pass an array of labels directly, but GitHub recommends passing an object with the labels key. To replace all of the labels for an issue, use "Set labels for an issue."',
         min_length=1,
@@ -984,7 +425,7 @@ class ListLabelsArguments(BaseModel):
     page: int | None = 1
 
 
-class State6(StrEnum):
+class State2(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
     ALL = "all"
@@ -996,7 +437,7 @@ class Sort1(StrEnum):
 
 
 class ListMilestonesArguments(BaseModel):
-    state: State6 | None = Field(State6.OPEN, description="The state of the milestone. Either open, closed, or all.")
+    state: State2 | None = Field(State2.OPEN, description="The state of the milestone. Either open, closed, or all.")
     sort: Sort1 | None = Field(Sort1.DUE_ON, description="What to sort results by. Either due_on or completeness.")
     direction: Direction | None = Field(Direction.ASC, description="The direction of the sort. Either asc or desc.")
     per_page: int | None = 30
@@ -1082,644 +523,6 @@ class SearchIssuesResult(BaseModel):
         description="When a semantic or hybrid search falls back to lexical search, this field contains the reasons for the fallback. Only present when a fallback occurred.",
     )
 
-
-class Milestone(BaseModel):
-    url: AnyUrl = Field(..., examples=["https://api.github.com/repos/octocat/Hello-World/milestones/1"])
-    html_url: AnyUrl = Field(..., examples=["https://github.com/octocat/Hello-World/milestones/v1.0"])
-    labels_url: AnyUrl = Field(..., examples=["https://api.github.com/repos/octocat/Hello-World/milestones/1/labels"])
-    id: int = Field(..., examples=[1002604])
-    node_id: str = Field(..., examples=["MDk6TWlsZXN0b25lMTAwMjYwNA=="])
-    number: int = Field(..., description="The number of the milestone.", examples=[42])
-    state: State1 = Field(..., description="The state of the milestone.", examples=["open"])
-    title: str = Field(..., description="The title of the milestone.", examples=["v1.0"])
-    description: str | None = Field(..., examples=["Tracking milestone for version 1.0"])
-    creator: CreateIssueNullableSimpleUser | None
-    open_issues: int = Field(..., examples=[4])
-    closed_issues: int = Field(..., examples=[8])
-    created_at: AwareDatetime = Field(..., examples=["2011-04-10T20:09:31Z"])
-    updated_at: AwareDatetime = Field(..., examples=["2014-03-03T18:58:10Z"])
-    closed_at: AwareDatetime | None = Field(..., examples=["2013-02-12T13:22:01Z"])
-    due_on: AwareDatetime | None = Field(..., examples=["2012-10-09T23:39:01Z"])
-
-
-class Pin(BaseModel):
-    pinned_at: AwareDatetime = Field(..., examples=["2011-04-14T16:00:49Z"])
-    pinned_by: CreateIssueNullableSimpleUser | None
-
-
-class CreateIssueNullableIntegration(BaseModel):
-    id: int = Field(..., description="Unique identifier of the GitHub app", examples=[37])
-    slug: str | None = Field(None, description="The slug name of the GitHub app", examples=["probot-owners"])
-    node_id: str = Field(..., examples=["MDExOkludGVncmF0aW9uMQ=="])
-    client_id: str | None = Field(None, examples=['"Iv1.25b5d1e65ffc4022"'])
-    owner: CreateIssueSimpleUser | Owner
-    name: str = Field(..., description="The name of the GitHub app", examples=["Probot Owners"])
-    description: str | None = Field(..., examples=["The description of the app."])
-    external_url: AnyUrl = Field(..., examples=["https://example.com"])
-    html_url: AnyUrl = Field(..., examples=["https://github.com/apps/super-ci"])
-    created_at: AwareDatetime = Field(..., examples=["2017-07-08T16:18:44-04:00"])
-    updated_at: AwareDatetime = Field(..., examples=["2017-07-08T16:18:44-04:00"])
-    permissions: Permissions = Field(
-        ...,
-        description="The set of permissions for the GitHub app",
-        examples=[{"issues": "read", "deployments": "write"}],
-    )
-    events: list[str] = Field(
-        ...,
-        description="The list of events for the GitHub app. Note that the `installation_target`, `security_advisory`, and `meta` events are not included because they are global events and not specific to an installation.",
-        examples=[["label", "deployment"]],
-    )
-    installations_count: int | None = Field(
-        None,
-        description="The number of installations associated with the GitHub app. Only returned when the integration is requesting details about itself.",
-        examples=[5],
-    )
-
-
-class Milestone1(BaseModel):
-    url: AnyUrl = Field(..., examples=["https://api.github.com/repos/octocat/Hello-World/milestones/1"])
-    html_url: AnyUrl = Field(..., examples=["https://github.com/octocat/Hello-World/milestones/v1.0"])
-    labels_url: AnyUrl = Field(..., examples=["https://api.github.com/repos/octocat/Hello-World/milestones/1/labels"])
-    id: int = Field(..., examples=[1002604])
-    node_id: str = Field(..., examples=["MDk6TWlsZXN0b25lMTAwMjYwNA=="])
-    number: int = Field(..., description="The number of the milestone.", examples=[42])
-    state: State1 = Field(..., description="The state of the milestone.", examples=["open"])
-    title: str = Field(..., description="The title of the milestone.", examples=["v1.0"])
-    description: str | None = Field(..., examples=["Tracking milestone for version 1.0"])
-    creator: GetIssueNullableSimpleUser | None
-    open_issues: int = Field(..., examples=[4])
-    closed_issues: int = Field(..., examples=[8])
-    created_at: AwareDatetime = Field(..., examples=["2011-04-10T20:09:31Z"])
-    updated_at: AwareDatetime = Field(..., examples=["2014-03-03T18:58:10Z"])
-    closed_at: AwareDatetime | None = Field(..., examples=["2013-02-12T13:22:01Z"])
-    due_on: AwareDatetime | None = Field(..., examples=["2012-10-09T23:39:01Z"])
-
-
-class Pin1(BaseModel):
-    pinned_at: AwareDatetime = Field(..., examples=["2011-04-14T16:00:49Z"])
-    pinned_by: GetIssueNullableSimpleUser | None
-
-
-class GetIssueNullableIntegration(BaseModel):
-    id: int = Field(..., description="Unique identifier of the GitHub app", examples=[37])
-    slug: str | None = Field(None, description="The slug name of the GitHub app", examples=["probot-owners"])
-    node_id: str = Field(..., examples=["MDExOkludGVncmF0aW9uMQ=="])
-    client_id: str | None = Field(None, examples=['"Iv1.25b5d1e65ffc4022"'])
-    owner: GetIssueSimpleUser | Owner
-    name: str = Field(..., description="The name of the GitHub app", examples=["Probot Owners"])
-    description: str | None = Field(..., examples=["The description of the app."])
-    external_url: AnyUrl = Field(..., examples=["https://example.com"])
-    html_url: AnyUrl = Field(..., examples=["https://github.com/apps/super-ci"])
-    created_at: AwareDatetime = Field(..., examples=["2017-07-08T16:18:44-04:00"])
-    updated_at: AwareDatetime = Field(..., examples=["2017-07-08T16:18:44-04:00"])
-    permissions: Permissions = Field(
-        ...,
-        description="The set of permissions for the GitHub app",
-        examples=[{"issues": "read", "deployments": "write"}],
-    )
-    events: list[str] = Field(
-        ...,
-        description="The list of events for the GitHub app. Note that the `installation_target`, `security_advisory`, and `meta` events are not included because they are global events and not specific to an installation.",
-        examples=[["label", "deployment"]],
-    )
-    installations_count: int | None = Field(
-        None,
-        description="The number of installations associated with the GitHub app. Only returned when the integration is requesting details about itself.",
-        examples=[5],
-    )
-
-
-class Milestone2(BaseModel):
-    url: AnyUrl = Field(..., examples=["https://api.github.com/repos/octocat/Hello-World/milestones/1"])
-    html_url: AnyUrl = Field(..., examples=["https://github.com/octocat/Hello-World/milestones/v1.0"])
-    labels_url: AnyUrl = Field(..., examples=["https://api.github.com/repos/octocat/Hello-World/milestones/1/labels"])
-    id: int = Field(..., examples=[1002604])
-    node_id: str = Field(..., examples=["MDk6TWlsZXN0b25lMTAwMjYwNA=="])
-    number: int = Field(..., description="The number of the milestone.", examples=[42])
-    state: State1 = Field(..., description="The state of the milestone.", examples=["open"])
-    title: str = Field(..., description="The title of the milestone.", examples=["v1.0"])
-    description: str | None = Field(..., examples=["Tracking milestone for version 1.0"])
-    creator: UpdateIssueNullableSimpleUser | None
-    open_issues: int = Field(..., examples=[4])
-    closed_issues: int = Field(..., examples=[8])
-    created_at: AwareDatetime = Field(..., examples=["2011-04-10T20:09:31Z"])
-    updated_at: AwareDatetime = Field(..., examples=["2014-03-03T18:58:10Z"])
-    closed_at: AwareDatetime | None = Field(..., examples=["2013-02-12T13:22:01Z"])
-    due_on: AwareDatetime | None = Field(..., examples=["2012-10-09T23:39:01Z"])
-
-
-class Pin2(BaseModel):
-    pinned_at: AwareDatetime = Field(..., examples=["2011-04-14T16:00:49Z"])
-    pinned_by: UpdateIssueNullableSimpleUser | None
-
-
-class PinnedComment2(BaseModel):
-    id: int = Field(..., description="Unique identifier of the issue comment", examples=[42])
-    node_id: str
-    url: AnyUrl = Field(
-        ...,
-        description="URL for the issue comment",
-        examples=["https://api.github.com/repositories/42/issues/comments/1"],
-    )
-    body: str | None = Field(
-        None,
-        description="Contents of the issue comment",
-        examples=["What version of Safari were you using when you observed this bug?"],
-    )
-    body_text: str | None = None
-    body_html: str | None = None
-    html_url: AnyUrl
-    user: UpdateIssueNullableSimpleUser | None
-    created_at: AwareDatetime = Field(..., examples=["2011-04-14T16:00:49Z"])
-    updated_at: AwareDatetime = Field(..., examples=["2011-04-14T16:00:49Z"])
-    issue_url: AnyUrl
-    author_association: UpdateIssueAuthorAssociation | None = None
-    performed_via_github_app: UpdateIssueNullableIntegration | None = None
-    reactions: UpdateIssueReactionRollup | None = None
-    pin: Pin2 | None = Field(
-        None,
-        description="Context around who pinned an issue comment and when it was pinned.",
-        title="Pinned Issue Comment",
-    )
-    minimized: Minimized | None = Field(
-        None, description="Details about why an issue comment was minimized.", title="Minimized Issue Comment"
-    )
-
-
-class UpdateIssueResult(BaseModel):
-    id: int
-    node_id: str
-    url: AnyUrl = Field(
-        ..., description="URL for the issue", examples=["https://api.github.com/repositories/42/issues/1"]
-    )
-    repository_url: AnyUrl
-    labels_url: str
-    comments_url: AnyUrl
-    events_url: AnyUrl
-    html_url: AnyUrl
-    number: int = Field(..., description="Number uniquely identifying the issue within its repository", examples=[42])
-    state: str = Field(..., description="State of the issue; either 'open' or 'closed'", examples=["open"])
-    state_reason: StateReason3 | None = Field(
-        None, description="The reason for the current state", examples=["not_planned"]
-    )
-    title: str = Field(..., description="Title of the issue", examples=["Widget creation fails in Safari on OS X 10.8"])
-    body: str | None = Field(
-        None,
-        description="Contents of the issue",
-        examples=["It looks like the new widget form is broken on Safari. When I try and create the widget, Safari crashes. This is reproducible on 10.8, but not 10.9. Maybe a browser bug?"],
-    )
-    user: UpdateIssueNullableSimpleUser | None
-    labels: list[str | Labels4] = Field(
-        ...,
-        description="Labels to associate with this issue; pass one or more label names to replace the set of labels on this issue; send an empty array to clear all labels from the issue; note that the labels are silently dropped for users without push access to the repository",
-        examples=[["bug", "registration"]],
-    )
-    assignee: UpdateIssueNullableSimpleUser | None
-    assignees: list[UpdateIssueSimpleUser] | None = None
-    milestone: Milestone2 | None = Field(
-        ..., description="A collection of related issues and pull requests.", title="Milestone"
-    )
-    locked: bool
-    active_lock_reason: str | None = None
-    comments: int
-    pull_request: PullRequest | None = None
-    closed_at: AwareDatetime | None
-    created_at: AwareDatetime
-    updated_at: AwareDatetime
-    draft: bool | None = None
-    closed_by: UpdateIssueNullableSimpleUser | None = None
-    body_html: str | None = None
-    body_text: str | None = None
-    timeline_url: AnyUrl | None = None
-    type: Type3 | None = Field(
-        None,
-        description="The type assigned to the issue. This is only present for issues in repositories where issue types are supported.",
-        title="Issue Type",
-    )
-    repository: dict[str, Any] | None = Field(
-        None,
-        description="A repository on GitHub. (properties not shown: id, node_id, name, full_name, license, forks, permissions, owner, \u2026)",
-    )
-    performed_via_github_app: UpdateIssueNullableIntegration | None = None
-    author_association: UpdateIssueAuthorAssociation | None = None
-    reactions: UpdateIssueReactionRollup | None = None
-    sub_issues_summary: SubIssuesSummary | None = Field(None, title="Sub-issues Summary")
-    parent_issue_url: AnyUrl | None = Field(
-        None, description="URL to get the parent issue of this issue, if it is a sub-issue"
-    )
-    pinned_comment: PinnedComment2 | None = Field(
-        None, description="Comments provide a way for people to collaborate on an issue.", title="Issue Comment"
-    )
-    issue_dependencies_summary: IssueDependenciesSummary | None = Field(None, title="Issue Dependencies Summary")
-    issue_field_values: list[IssueFieldValue4] | None = None
-    suggestions: Suggestions | None = Field(
-        None,
-        description="Pending suggestions for each suggestible field (`type`,\n`issue_field_values`, `labels`, `assignees`, `state`) the\nrequest touched. Omitted for fields not in the request or\nwith no pending or ignored suggestions. Items tagged\n`ignored` are echoes of the current request's inputs that\nwere not persisted as pending suggestions.\n",
-    )
-
-
-class Milestone3(BaseModel):
-    url: AnyUrl = Field(..., examples=["https://api.github.com/repos/octocat/Hello-World/milestones/1"])
-    html_url: AnyUrl = Field(..., examples=["https://github.com/octocat/Hello-World/milestones/v1.0"])
-    labels_url: AnyUrl = Field(..., examples=["https://api.github.com/repos/octocat/Hello-World/milestones/1/labels"])
-    id: int = Field(..., examples=[1002604])
-    node_id: str = Field(..., examples=["MDk6TWlsZXN0b25lMTAwMjYwNA=="])
-    number: int = Field(..., description="The number of the milestone.", examples=[42])
-    state: State1 = Field(..., description="The state of the milestone.", examples=["open"])
-    title: str = Field(..., description="The title of the milestone.", examples=["v1.0"])
-    description: str | None = Field(..., examples=["Tracking milestone for version 1.0"])
-    creator: AssignIssueNullableSimpleUser | None
-    open_issues: int = Field(..., examples=[4])
-    closed_issues: int = Field(..., examples=[8])
-    created_at: AwareDatetime = Field(..., examples=["2011-04-10T20:09:31Z"])
-    updated_at: AwareDatetime = Field(..., examples=["2014-03-03T18:58:10Z"])
-    closed_at: AwareDatetime | None = Field(..., examples=["2013-02-12T13:22:01Z"])
-    due_on: AwareDatetime | None = Field(..., examples=["2012-10-09T23:39:01Z"])
-
-
-class Pin3(BaseModel):
-    pinned_at: AwareDatetime = Field(..., examples=["2011-04-14T16:00:49Z"])
-    pinned_by: AssignIssueNullableSimpleUser | None
-
-
-class AssignIssueNullableIntegration(BaseModel):
-    id: int = Field(..., description="Unique identifier of the GitHub app", examples=[37])
-    slug: str | None = Field(None, description="The slug name of the GitHub app", examples=["probot-owners"])
-    node_id: str = Field(..., examples=["MDExOkludGVncmF0aW9uMQ=="])
-    client_id: str | None = Field(None, examples=['"Iv1.25b5d1e65ffc4022"'])
-    owner: AssignIssueSimpleUser | Owner
-    name: str = Field(..., description="The name of the GitHub app", examples=["Probot Owners"])
-    description: str | None = Field(..., examples=["The description of the app."])
-    external_url: AnyUrl = Field(..., examples=["https://example.com"])
-    html_url: AnyUrl = Field(..., examples=["https://github.com/apps/super-ci"])
-    created_at: AwareDatetime = Field(..., examples=["2017-07-08T16:18:44-04:00"])
-    updated_at: AwareDatetime = Field(..., examples=["2017-07-08T16:18:44-04:00"])
-    permissions: Permissions = Field(
-        ...,
-        description="The set of permissions for the GitHub app",
-        examples=[{"issues": "read", "deployments": "write"}],
-    )
-    events: list[str] = Field(
-        ...,
-        description="The list of events for the GitHub app. Note that the `installation_target`, `security_advisory`, and `meta` events are not included because they are global events and not specific to an installation.",
-        examples=[["label", "deployment"]],
-    )
-    installations_count: int | None = Field(
-        None,
-        description="The number of installations associated with the GitHub app. Only returned when the integration is requesting details about itself.",
-        examples=[5],
-    )
-
-
-class Pin4(BaseModel):
-    pinned_at: AwareDatetime = Field(..., examples=["2011-04-14T16:00:49Z"])
-    pinned_by: AddCommentNullableSimpleUser | None
-
-
-class AddCommentResult(BaseModel):
-    id: int = Field(..., description="Unique identifier of the issue comment", examples=[42])
-    node_id: str
-    url: AnyUrl = Field(
-        ...,
-        description="URL for the issue comment",
-        examples=["https://api.github.com/repositories/42/issues/comments/1"],
-    )
-    body: str | None = Field(
-        None,
-        description="Contents of the issue comment",
-        examples=["What version of Safari were you using when you observed this bug?"],
-    )
-    body_text: str | None = None
-    body_html: str | None = None
-    html_url: AnyUrl
-    user: AddCommentNullableSimpleUser | None
-    created_at: AwareDatetime = Field(..., examples=["2011-04-14T16:00:49Z"])
-    updated_at: AwareDatetime = Field(..., examples=["2011-04-14T16:00:49Z"])
-    issue_url: AnyUrl
-    author_association: AuthorAssociation | None = Field(
-        None,
-        description="How the author is associated with the repository.",
-        examples=["OWNER"],
-        title="author_association",
-    )
-    performed_via_github_app: PerformedViaGithubApp | None = Field(
-        None,
-        description="GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub.",
-        title="GitHub app",
-    )
-    reactions: Reactions | None = Field(None, title="Reaction Rollup")
-    pin: Pin4 | None = Field(
-        None,
-        description="Context around who pinned an issue comment and when it was pinned.",
-        title="Pinned Issue Comment",
-    )
-    minimized: Minimized | None = Field(
-        None, description="Details about why an issue comment was minimized.", title="Minimized Issue Comment"
-    )
-
-
-class PinnedComment(BaseModel):
-    id: int = Field(..., description="Unique identifier of the issue comment", examples=[42])
-    node_id: str
-    url: AnyUrl = Field(
-        ...,
-        description="URL for the issue comment",
-        examples=["https://api.github.com/repositories/42/issues/comments/1"],
-    )
-    body: str | None = Field(
-        None,
-        description="Contents of the issue comment",
-        examples=["What version of Safari were you using when you observed this bug?"],
-    )
-    body_text: str | None = None
-    body_html: str | None = None
-    html_url: AnyUrl
-    user: CreateIssueNullableSimpleUser | None
-    created_at: AwareDatetime = Field(..., examples=["2011-04-14T16:00:49Z"])
-    updated_at: AwareDatetime = Field(..., examples=["2011-04-14T16:00:49Z"])
-    issue_url: AnyUrl
-    author_association: CreateIssueAuthorAssociation | None = None
-    performed_via_github_app: CreateIssueNullableIntegration | None = None
-    reactions: CreateIssueReactionRollup | None = None
-    pin: Pin | None = Field(
-        None,
-        description="Context around who pinned an issue comment and when it was pinned.",
-        title="Pinned Issue Comment",
-    )
-    minimized: Minimized | None = Field(
-        None, description="Details about why an issue comment was minimized.", title="Minimized Issue Comment"
-    )
-
-
-class CreateIssueResult(BaseModel):
-    id: int
-    node_id: str
-    url: AnyUrl = Field(
-        ..., description="URL for the issue", examples=["https://api.github.com/repositories/42/issues/1"]
-    )
-    repository_url: AnyUrl
-    labels_url: str
-    comments_url: AnyUrl
-    events_url: AnyUrl
-    html_url: AnyUrl
-    number: int = Field(..., description="Number uniquely identifying the issue within its repository", examples=[42])
-    state: str = Field(..., description="State of the issue; either 'open' or 'closed'", examples=["open"])
-    state_reason: StateReason | None = Field(
-        None, description="The reason for the current state", examples=["not_planned"]
-    )
-    title: str = Field(..., description="Title of the issue", examples=["Widget creation fails in Safari on OS X 10.8"])
-    body: str | None = Field(
-        None,
-        description="Contents of the issue",
-        examples=["It looks like the new widget form is broken on Safari. When I try and create the widget, Safari crashes. This is reproducible on 10.8, but not 10.9. Maybe a browser bug?"],
-    )
-    user: CreateIssueNullableSimpleUser | None
-    labels: list[str | Labels1] = Field(
-        ...,
-        description="Labels to associate with this issue; pass one or more label names to replace the set of labels on this issue; send an empty array to clear all labels from the issue; note that the labels are silently dropped for users without push access to the repository",
-        examples=[["bug", "registration"]],
-    )
-    assignee: CreateIssueNullableSimpleUser | None
-    assignees: list[CreateIssueSimpleUser] | None = None
-    milestone: Milestone | None = Field(
-        ..., description="A collection of related issues and pull requests.", title="Milestone"
-    )
-    locked: bool
-    active_lock_reason: str | None = None
-    comments: int
-    pull_request: PullRequest | None = None
-    closed_at: AwareDatetime | None
-    created_at: AwareDatetime
-    updated_at: AwareDatetime
-    draft: bool | None = None
-    closed_by: CreateIssueNullableSimpleUser | None = None
-    body_html: str | None = None
-    body_text: str | None = None
-    timeline_url: AnyUrl | None = None
-    type: Type | None = Field(
-        None,
-        description="The type assigned to the issue. This is only present for issues in repositories where issue types are supported.",
-        title="Issue Type",
-    )
-    repository: dict[str, Any] | None = Field(
-        None,
-        description="A repository on GitHub. (properties not shown: id, node_id, name, full_name, license, forks, permissions, owner, \u2026)",
-    )
-    performed_via_github_app: CreateIssueNullableIntegration | None = None
-    author_association: CreateIssueAuthorAssociation | None = None
-    reactions: CreateIssueReactionRollup | None = None
-    sub_issues_summary: SubIssuesSummary | None = Field(None, title="Sub-issues Summary")
-    parent_issue_url: AnyUrl | None = Field(
-        None, description="URL to get the parent issue of this issue, if it is a sub-issue"
-    )
-    pinned_comment: PinnedComment | None = Field(
-        None, description="Comments provide a way for people to collaborate on an issue.", title="Issue Comment"
-    )
-    issue_dependencies_summary: IssueDependenciesSummary | None = Field(None, title="Issue Dependencies Summary")
-    issue_field_values: list[IssueFieldValue1] | None = None
-
-
-class PinnedComment1(BaseModel):
-    id: int = Field(..., description="Unique identifier of the issue comment", examples=[42])
-    node_id: str
-    url: AnyUrl = Field(
-        ...,
-        description="URL for the issue comment",
-        examples=["https://api.github.com/repositories/42/issues/comments/1"],
-    )
-    body: str | None = Field(
-        None,
-        description="Contents of the issue comment",
-        examples=["What version of Safari were you using when you observed this bug?"],
-    )
-    body_text: str | None = None
-    body_html: str | None = None
-    html_url: AnyUrl
-    user: GetIssueNullableSimpleUser | None
-    created_at: AwareDatetime = Field(..., examples=["2011-04-14T16:00:49Z"])
-    updated_at: AwareDatetime = Field(..., examples=["2011-04-14T16:00:49Z"])
-    issue_url: AnyUrl
-    author_association: GetIssueAuthorAssociation | None = None
-    performed_via_github_app: GetIssueNullableIntegration | None = None
-    reactions: GetIssueReactionRollup | None = None
-    pin: Pin1 | None = Field(
-        None,
-        description="Context around who pinned an issue comment and when it was pinned.",
-        title="Pinned Issue Comment",
-    )
-    minimized: Minimized | None = Field(
-        None, description="Details about why an issue comment was minimized.", title="Minimized Issue Comment"
-    )
-
-
-class GetIssueResult(BaseModel):
-    id: int
-    node_id: str
-    url: AnyUrl = Field(
-        ..., description="URL for the issue", examples=["https://api.github.com/repositories/42/issues/1"]
-    )
-    repository_url: AnyUrl
-    labels_url: str
-    comments_url: AnyUrl
-    events_url: AnyUrl
-    html_url: AnyUrl
-    number: int = Field(..., description="Number uniquely identifying the issue within its repository", examples=[42])
-    state: str = Field(..., description="State of the issue; either 'open' or 'closed'", examples=["open"])
-    state_reason: StateReason | None = Field(
-        None, description="The reason for the current state", examples=["not_planned"]
-    )
-    title: str = Field(..., description="Title of the issue", examples=["Widget creation fails in Safari on OS X 10.8"])
-    body: str | None = Field(
-        None,
-        description="Contents of the issue",
-        examples=["It looks like the new widget form is broken on Safari. When I try and create the widget, Safari crashes. This is reproducible on 10.8, but not 10.9. Maybe a browser bug?"],
-    )
-    user: GetIssueNullableSimpleUser | None
-    labels: list[str | Labels1] = Field(
-        ...,
-        description="Labels to associate with this issue; pass one or more label names to replace the set of labels on this issue; send an empty array to clear all labels from the issue; note that the labels are silently dropped for users without push access to the repository",
-        examples=[["bug", "registration"]],
-    )
-    assignee: GetIssueNullableSimpleUser | None
-    assignees: list[GetIssueSimpleUser] | None = None
-    milestone: Milestone1 | None = Field(
-        ..., description="A collection of related issues and pull requests.", title="Milestone"
-    )
-    locked: bool
-    active_lock_reason: str | None = None
-    comments: int
-    pull_request: PullRequest | None = None
-    closed_at: AwareDatetime | None
-    created_at: AwareDatetime
-    updated_at: AwareDatetime
-    draft: bool | None = None
-    closed_by: GetIssueNullableSimpleUser | None = None
-    body_html: str | None = None
-    body_text: str | None = None
-    timeline_url: AnyUrl | None = None
-    type: Type1 | None = Field(
-        None,
-        description="The type assigned to the issue. This is only present for issues in repositories where issue types are supported.",
-        title="Issue Type",
-    )
-    repository: dict[str, Any] | None = Field(
-        None,
-        description="A repository on GitHub. (properties not shown: id, node_id, name, full_name, license, forks, permissions, owner, \u2026)",
-    )
-    performed_via_github_app: GetIssueNullableIntegration | None = None
-    author_association: GetIssueAuthorAssociation | None = None
-    reactions: GetIssueReactionRollup | None = None
-    sub_issues_summary: SubIssuesSummary | None = Field(None, title="Sub-issues Summary")
-    parent_issue_url: AnyUrl | None = Field(
-        None, description="URL to get the parent issue of this issue, if it is a sub-issue"
-    )
-    pinned_comment: PinnedComment1 | None = Field(
-        None, description="Comments provide a way for people to collaborate on an issue.", title="Issue Comment"
-    )
-    issue_dependencies_summary: IssueDependenciesSummary | None = Field(None, title="Issue Dependencies Summary")
-    issue_field_values: list[IssueFieldValue2] | None = None
-
-
-class PinnedComment3(BaseModel):
-    id: int = Field(..., description="Unique identifier of the issue comment", examples=[42])
-    node_id: str
-    url: AnyUrl = Field(
-        ...,
-        description="URL for the issue comment",
-        examples=["https://api.github.com/repositories/42/issues/comments/1"],
-    )
-    body: str | None = Field(
-        None,
-        description="Contents of the issue comment",
-        examples=["What version of Safari were you using when you observed this bug?"],
-    )
-    body_text: str | None = None
-    body_html: str | None = None
-    html_url: AnyUrl
-    user: AssignIssueNullableSimpleUser | None
-    created_at: AwareDatetime = Field(..., examples=["2011-04-14T16:00:49Z"])
-    updated_at: AwareDatetime = Field(..., examples=["2011-04-14T16:00:49Z"])
-    issue_url: AnyUrl
-    author_association: AssignIssueAuthorAssociation | None = None
-    performed_via_github_app: AssignIssueNullableIntegration | None = None
-    reactions: AssignIssueReactionRollup | None = None
-    pin: Pin3 | None = Field(
-        None,
-        description="Context around who pinned an issue comment and when it was pinned.",
-        title="Pinned Issue Comment",
-    )
-    minimized: Minimized | None = Field(
-        None, description="Details about why an issue comment was minimized.", title="Minimized Issue Comment"
-    )
-
-
-class AssignIssueResult(BaseModel):
-    id: int
-    node_id: str
-    url: AnyUrl = Field(
-        ..., description="URL for the issue", examples=["https://api.github.com/repositories/42/issues/1"]
-    )
-    repository_url: AnyUrl
-    labels_url: str
-    comments_url: AnyUrl
-    events_url: AnyUrl
-    html_url: AnyUrl
-    number: int = Field(..., description="Number uniquely identifying the issue within its repository", examples=[42])
-    state: str = Field(..., description="State of the issue; either 'open' or 'closed'", examples=["open"])
-    state_reason: StateReason3 | None = Field(
-        None, description="The reason for the current state", examples=["not_planned"]
-    )
-    title: str = Field(..., description="Title of the issue", examples=["Widget creation fails in Safari on OS X 10.8"])
-    body: str | None = Field(
-        None,
-        description="Contents of the issue",
-        examples=["It looks like the new widget form is broken on Safari. When I try and create the widget, Safari crashes. This is reproducible on 10.8, but not 10.9. Maybe a browser bug?"],
-    )
-    user: AssignIssueNullableSimpleUser | None
-    labels: list[str | Labels4] = Field(
-        ...,
-        description="Labels to associate with this issue; pass one or more label names to replace the set of labels on this issue; send an empty array to clear all labels from the issue; note that the labels are silently dropped for users without push access to the repository",
-        examples=[["bug", "registration"]],
-    )
-    assignee: AssignIssueNullableSimpleUser | None
-    assignees: list[AssignIssueSimpleUser] | None = None
-    milestone: Milestone3 | None = Field(
-        ..., description="A collection of related issues and pull requests.", title="Milestone"
-    )
-    locked: bool
-    active_lock_reason: str | None = None
-    comments: int
-    pull_request: PullRequest | None = None
-    closed_at: AwareDatetime | None
-    created_at: AwareDatetime
-    updated_at: AwareDatetime
-    draft: bool | None = None
-    closed_by: AssignIssueNullableSimpleUser | None = None
-    body_html: str | None = None
-    body_text: str | None = None
-    timeline_url: AnyUrl | None = None
-    type: Type4 | None = Field(
-        None,
-        description="The type assigned to the issue. This is only present for issues in repositories where issue types are supported.",
-        title="Issue Type",
-    )
-    repository: dict[str, Any] | None = Field(
-        None,
-        description="A repository on GitHub. (properties not shown: id, node_id, name, full_name, license, forks, permissions, owner, \u2026)",
-    )
-    performed_via_github_app: AssignIssueNullableIntegration | None = None
-    author_association: AssignIssueAuthorAssociation | None = None
-    reactions: AssignIssueReactionRollup | None = None
-    sub_issues_summary: SubIssuesSummary | None = Field(None, title="Sub-issues Summary")
-    parent_issue_url: AnyUrl | None = Field(
-        None, description="URL to get the parent issue of this issue, if it is a sub-issue"
-    )
-    pinned_comment: PinnedComment3 | None = Field(
-        None, description="Comments provide a way for people to collaborate on an issue.", title="Issue Comment"
-    )
-    issue_dependencies_summary: IssueDependenciesSummary | None = Field(None, title="Issue Dependencies Summary")
-    issue_field_values: list[IssueFieldValue6] | None = None
-
 ARGUMENTS: dict[str, type[BaseModel]] = {
     "list_issues": ListIssuesArguments,
     "create_issue": CreateIssueArguments,
@@ -1738,10 +541,7 @@ ARGUMENTS: dict[str, type[BaseModel]] = {
 """Each tool's arguments model, by tool name."""
 
 RESULTS: dict[str, type[BaseModel]] = {
-    "create_issue": CreateIssueResult,
-    "get_issue": GetIssueResult,
     "update_issue": UpdateIssueResult,
-    "assign_issue": AssignIssueResult,
     "add_comment": AddCommentResult,
     "search_issues": SearchIssuesResult,
 }
