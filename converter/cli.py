@@ -39,6 +39,32 @@ _overlay = click.option(
     "description rewrites and x-mcp curation outside the spec.",
 )
 
+
+def _profile_names() -> list[str]:
+    from converter.profiles import PROFILES  # noqa: PLC0415
+
+    return list(PROFILES)
+
+
+_schema_budget = click.option(
+    "--schema-budget",
+    "schema_budget",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Characters of one tool's definition (name, description, inputSchema) as a model is shown it; over it, "
+    "long descriptions are trimmed, then optional nested objects collapsed with a note (the API's schema still "
+    "checks calls). outputSchemas are kept within it too (at most 20000). Default 4000 (the config's "
+    "schema_budget); 0: no limit.",
+)
+
+_client_profile = click.option(
+    "--client-profile",
+    "client_profile",
+    type=click.Choice(_profile_names()),
+    help="Rewrite names and schemas to what one client accepts: portable (default), openai (strict function "
+    "calling), gemini (Gemini/Vertex function declarations), anthropic, cursor, vscode (name lengths). See README.",
+)
+
 _remote_refs = click.option(
     "--allow-remote-refs",
     is_flag=True,
@@ -84,6 +110,8 @@ def _inputs(spec: str | None, config_path: str | None) -> tuple[str, Any]:
 @_overlay
 @click.option("--json", "as_json", is_flag=True, help='Print {"tools": [...], "diagnostics": [...]} as JSON.')
 @click.option("-v", "--verbose", is_flag=True, help="Also list info-level diagnostics.")
+@_schema_budget
+@_client_profile
 @_remote_refs
 def inspect(
     spec: str | None,
@@ -91,6 +119,8 @@ def inspect(
     overlays: tuple[str, ...],
     as_json: bool,
     verbose: bool,
+    schema_budget: int | None,
+    client_profile: str | None,
     allow_remote_refs: bool,
 ) -> None:
     """Show the tools an MCP server would expose for SPEC (a path or an http(s) URL).
@@ -100,7 +130,7 @@ def inspect(
     warns about text in the tools that reads as instructions to a model (see `oa2mcp lint`).
     --json prints each tool in MCP's tools/list shape plus `binding` (how each argument is sent).
     """
-    from converter.pipeline import build_selection  # noqa: PLC0415
+    from converter.pipeline import Shaping, build_selection  # noqa: PLC0415
 
     source, config = _inputs(spec, config_path)
     # A one-shot process building millions of acyclic objects: the cycle collector only costs time here
@@ -112,6 +142,7 @@ def inspect(
         config=config,
         with_all=config is not None and not as_json,
         overlays=overlays,
+        shaping=Shaping(schema_budget, client_profile),
     )
     if as_json:
         # One write: json.dump() to a stream issues thousands of small writes.
@@ -240,7 +271,7 @@ def _runtime_options(*scopes: str) -> Callable[[Callable[..., None]], Callable[.
 
     def decorate(func: Callable[..., None]) -> Callable[..., None]:
         options = [_click_option(option) for option in options_for(scopes)]  # type: ignore[arg-type]
-        for option in reversed([*options, _remote_refs, _config, _overlay]):
+        for option in reversed([*options, _remote_refs, _config, _overlay, _schema_budget, _client_profile]):
             func = option(func)
         return func
 
@@ -254,7 +285,7 @@ def _make_caller(spec: str | None, kwargs: dict[str, Any], *, use_cache: bool = 
         The tools as plain data, the runtime, and the tools the `--tools` mode (`kwargs["tools_mode"]`, set here
         from the config when not given) lists: `(listing, search tools or None)`.
     """
-    from converter.pipeline import build_served  # noqa: PLC0415
+    from converter.pipeline import Shaping, build_served  # noqa: PLC0415
     from converter.runtime.app import StartError, make_caller, tools_mode  # noqa: PLC0415
     from converter.served import default_cache_dir  # noqa: PLC0415
 
@@ -267,6 +298,7 @@ def _make_caller(spec: str | None, kwargs: dict[str, Any], *, use_cache: bool = 
         config=config,
         config_path=kwargs["config_path"],
         overlays=kwargs["overlays"],
+        shaping=Shaping(kwargs["schema_budget"], kwargs["client_profile"]),
     )
     if not kwargs["base_url"] and config is not None:
         kwargs["base_url"] = config.base_url  # in place: `serve --workers` hands these values to each worker
@@ -462,6 +494,8 @@ def _configure_logging(values: dict[str, Any]) -> None:
     help="The server's MCP Registry name for server.json (io.github.OWNER/NAME; default: a placeholder).",
 )
 @click.option("--check", is_flag=True, help="Write nothing: exit 0 when DIR is current, 1 with a diff when stale.")
+@_schema_budget
+@_client_profile
 @_remote_refs
 def generate(
     spec: str | None,
@@ -471,6 +505,8 @@ def generate(
     package: str | None,
     registry_name: str | None,
     check: bool,
+    schema_budget: int | None,
+    client_profile: str | None,
     allow_remote_refs: bool,
 ) -> None:
     """Write a standalone MCP server project for SPEC's tools (those --config selects) to DIR.
@@ -491,7 +527,7 @@ def generate(
     from converter.codegen.literals import package_name  # noqa: PLC0415
     from converter.codegen.output import diff_tree, write_tree  # noqa: PLC0415
     from converter.codegen.project import ProjectOptions, generate_project  # noqa: PLC0415
-    from converter.pipeline import build_toolset  # noqa: PLC0415
+    from converter.pipeline import Shaping, build_toolset  # noqa: PLC0415
     from converter.runtime.toolsmode import pinned_names  # noqa: PLC0415
     from converter.served import tool_table  # noqa: PLC0415
 
@@ -501,7 +537,12 @@ def generate(
     gc.disable()
     _progress("loading and converting the spec")
     toolset = build_toolset(
-        source, allow_remote_refs=allow_remote_refs, config=config, overlays=overlays, with_mock=True
+        source,
+        allow_remote_refs=allow_remote_refs,
+        config=config,
+        overlays=overlays,
+        with_mock=True,
+        shaping=Shaping(schema_budget, client_profile),
     )
     render_diagnostics(toolset, verbose=False)
     _progress(f"generating the project for {len(toolset.tools):,} tools (models with datamodel-code-generator)")

@@ -160,6 +160,10 @@ class Config:
     instructions: str | None = None
     """Added to the spec's description in the server instructions."""
     prompts: tuple[Prompt, ...] = ()
+    schema_budget: int | None = None
+    """Characters of one tool's definition (`--schema-budget`)."""
+    client_profile: str | None = None
+    """A name in `converter.profiles.PROFILES` (`--client-profile`)."""
 
     tools_mode: str | None = None
     """`tools`, `search` or `hybrid` (what `--tools` says when it is not given); None: not set."""
@@ -212,6 +216,12 @@ def _bool(value: Any, location: Location) -> bool:
 def _positive_int(value: Any, location: Location) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ConfigError(location, f"expected a positive integer, got {_kind(value)}")
+    return value
+
+
+def _count(value: Any, location: Location) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(location, f"expected a number of characters (0: no limit), got {_kind(value)}")
     return value
 
 
@@ -420,6 +430,8 @@ _TOP_KEYS = (
     "instructions",
     "prompts",
     "tools_mode",
+    "schema_budget",
+    "client_profile",
 )
 TOOLS_MODES = ("tools", "search", "hybrid")
 
@@ -486,7 +498,21 @@ def parse_config(data: Any, *, location: Location) -> Config:
         else None,
         prompts=parse_prompts(top.get("prompts"), location.child("prompts")),
         tools_mode=tools_mode,
+        schema_budget=_count(top["schema_budget"], location.child("schema_budget")) if "schema_budget" in top else None,
+        client_profile=_profile(top["client_profile"], location.child("client_profile"))
+        if "client_profile" in top
+        else None,
     )
+
+
+def _profile(value: Any, location: Location) -> str:
+    from converter.profiles import PROFILES  # noqa: PLC0415  (the profiles' schema code only when one is named)
+
+    name = _string(value, location)
+    if name not in PROFILES:
+        hint = did_you_mean(name, tuple(PROFILES)) or f" (profiles: {', '.join(PROFILES)})"
+        raise ConfigError(location, f"unknown client profile '{name}'{hint}")
+    return name
 
 
 def load_config(path: str) -> Config:

@@ -22,7 +22,9 @@ __all__ = [
     "describe_returns",
     "html_to_text",
     "markdown_to_text",
+    "plain_description",
     "plain_text",
+    "restates",
     "tool_title",
     "truncate",
 ]
@@ -598,6 +600,13 @@ def plain_text(text: str) -> str:
     return markdown_to_text(clean_text(text))
 
 
+@functools.lru_cache(maxsize=2048)
+def plain_description(text: str) -> str:
+    """`plain_text` of an operation's description, cached: big APIs are read twice (once to find the paragraphs
+    they repeat in many operations, once to describe each)."""
+    return plain_text(text)
+
+
 def truncate(text: str, *, limit: int) -> str:
     """Cut text to at most `limit` characters at a sentence end or word boundary, marking the cut with "…".
 
@@ -816,6 +825,31 @@ def _stems(text: str) -> set[str]:
     return {word[:-1] if len(word) > 3 and word.endswith("s") else word for word in _WORD_RE.findall(text.casefold())}
 
 
+# Words that carry no meaning of their own in an argument's description: "Indicates whether …", "Specifies …".
+_EMPTY_WORDS = frozenset("indicates indicating whether specifies specify specifying flag value set sets".split())
+
+
+def restates(text: str, *, context: str) -> bool:
+    """Whether `text` says nothing that `context` does not: every word of it (but stop words and empty words such
+    as "indicates", "whether") is a word of `context`, plural or not.
+
+    `restates("The name of the secret.", context="secret name")` is true; `restates("The page number of the
+    results to fetch.", context="page")` is not.
+    """
+    # Much longer than its context, a text cannot be made of its words alone (and big specs have long texts).
+    if len(text) > 2 * len(context) + 60:
+        return False
+    return _restates(text, context)
+
+
+@functools.lru_cache(maxsize=4096)
+def _restates(text: str, context: str) -> bool:
+    return not (_stems(text) - _stems(context) - _STOP_WORDS - _EMPTY_STEMS)
+
+
+_EMPTY_STEMS = frozenset(_stems(" ".join(_EMPTY_WORDS)))
+
+
 def _drop_restatement(body: str, summary: str) -> str:
     """The body without its first sentence when that sentence has no word the summary lacks.
 
@@ -838,6 +872,7 @@ def describe_operation(
     deprecated: bool,
     limit: int = 1000,
     responses: Sequence[Response] = (),
+    boilerplate: frozenset[str] = frozenset(),
 ) -> str:
     """Build a tool description: the summary, the description trimmed to fit, what it returns, its errors.
 
@@ -847,6 +882,8 @@ def describe_operation(
         deprecated: Whether the operation is deprecated; adds ``"Deprecated. "`` in front.
         limit: Maximum length of the result.
         responses: The operation's documented responses, for the ``Returns:`` and ``Errors:`` lines.
+        boilerplate: Paragraphs (as `plain_description` gives them) left out: text the API repeats in many
+            operations (see `converter.shared_text`).
 
     Returns:
         Paragraphs of plain text: the summary as a sentence (left out when the description starts with it),
@@ -855,7 +892,9 @@ def describe_operation(
         there is nothing to say.
     """
     head = plain_text(summary).replace("\n\n", " ")
-    body = plain_text(description)
+    body = plain_description(description)
+    if boilerplate and body:
+        body = "\n\n".join(p for p in body.split("\n\n") if p not in boilerplate)
     if head and not head.endswith(tuple(_FINAL_PUNCTUATION)):
         head += "."
     if head and body and _repeats(body, head):

@@ -472,8 +472,12 @@ def _quote_plain(text: str) -> str:
 
 def lint_tools(toolset: ToolSet, *, uri: str) -> list[Diagnostic]:
     """Findings in what a model is shown of each tool (its description, and its arguments' descriptions and
-    titles), after cleanup: what `inspect` reports. Each is located at the tool's operation."""
-    diagnostics: list[Diagnostic] = []
+    titles), after cleanup, and in the server's instructions (which state the argument descriptions many tools
+    share): what `inspect` reports. Each is located at the tool's operation (the instructions: the document)."""
+    diagnostics = [
+        Diagnostic(Severity.WARNING, Location(uri), f"instructions: {finding}")
+        for finding in scan_text(toolset.instructions)
+    ]
     seen: dict[str, list[Finding]] = {}  # shared definitions repeat the same texts in many tools
     for tool in toolset.tools:
         where = Location(uri, ("paths", tool.binding.path, tool.binding.method.lower()))

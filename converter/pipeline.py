@@ -17,7 +17,7 @@ from converter.parser import parse_api
 from converter.selector import Budgets, select_tools
 from converter.tools import ToolSet, estimate_tokens
 
-__all__ = ["build_selection", "build_served", "build_toolset", "load_api", "load_overlaid"]
+__all__ = ["Shaping", "build_selection", "build_served", "build_toolset", "load_api", "load_overlaid"]
 
 
 def load_overlaid(source: str, overlays: Sequence[str] = ()) -> tuple[LoadedDocument, list[Diagnostic]]:
@@ -55,6 +55,28 @@ def load_api(
     return parse_api(document, allow_remote_refs=allow_remote_refs), notes
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Shaping:
+    """How the tools are shaped for the model: `--schema-budget` and `--client-profile` (None: the config's, else
+    the default)."""
+
+    schema_budget: int | None = None
+    profile: str | None = None
+
+    def or_config(self, config: Config | None) -> Shaping:
+        """What is not set here taken from `config`."""
+        if config is None:
+            return self
+        budget = self.schema_budget if self.schema_budget is not None else config.schema_budget
+        return Shaping(budget, self.profile or config.client_profile)
+
+    def budgets(self, budgets: Budgets | None = None) -> Budgets | None:
+        """`budgets` with the schema budget set, when one is."""
+        if self.schema_budget is None:
+            return budgets
+        return dataclasses.replace(budgets or Budgets(), schema_chars=self.schema_budget)
+
+
 def _with_notes(toolset: ToolSet, notes: list[Diagnostic]) -> ToolSet:
     return dataclasses.replace(toolset, diagnostics=(*notes, *toolset.diagnostics)) if notes else toolset
 
@@ -67,6 +89,7 @@ def build_toolset(
     with_mock: bool = False,
     config: Config | None = None,
     overlays: Sequence[str] = (),
+    shaping: Shaping = Shaping(),
 ) -> ToolSet:
     """Load a spec from a path or URL and turn it into the tools a server exposes (those `config` selects).
 
@@ -74,7 +97,10 @@ def build_toolset(
         ConverterError: the spec cannot be loaded, parsed or resolved, or the config does not fit it.
     """
     api, notes = load_api(source, allow_remote_refs=allow_remote_refs, overlays=overlays)
-    return _with_notes(select_tools(api, budgets=budgets, with_mock=with_mock, config=config), notes)
+    toolset = select_tools(
+        api, budgets=shaping.budgets(budgets), with_mock=with_mock, config=config, profile=shaping.profile
+    )
+    return _with_notes(toolset, notes)
 
 
 def build_selection(
@@ -84,6 +110,7 @@ def build_selection(
     config: Config | None = None,
     with_all: bool = False,
     overlays: Sequence[str] = (),
+    shaping: Shaping = Shaping(),
 ) -> tuple[ToolSet, tuple[int, int | None] | None]:
     """The tools `config` selects (without schema resources: `inspect` shows tools only) and, with `with_all`,
     the operation count and estimated tools/list tokens of the whole API (None tokens when some unselected
@@ -93,11 +120,16 @@ def build_selection(
         ConverterError: the spec cannot be loaded, parsed or resolved, or the config does not fit it.
     """
     api, notes = load_api(source, allow_remote_refs=allow_remote_refs, overlays=overlays)
-    toolset = _with_notes(select_tools(api, config=config, with_resources=False), notes)
+    toolset = _with_notes(
+        select_tools(api, config=config, budgets=shaping.budgets(), profile=shaping.profile, with_resources=False),
+        notes,
+    )
     if not with_all:
         return toolset, None
     try:
-        tokens: int | None = sum(estimate_tokens(tool) for tool in select_tools(api, with_resources=False).tools)
+        whole = shaping.or_config(config)
+        everything = select_tools(api, budgets=whole.budgets(), profile=whole.profile, with_resources=False)
+        tokens: int | None = sum(estimate_tokens(tool) for tool in everything.tools)
     except ConverterError:
         tokens = None
     return toolset, (len(api.operations), tokens)
@@ -112,6 +144,7 @@ def build_served(
     config: Config | None = None,
     config_path: str | None = None,
     overlays: Sequence[str] = (),
+    shaping: Shaping = Shaping(),
 ) -> tuple[cache.Served, bool]:
     """What `serve` needs for SPEC, from the cache when nothing it was built from has changed.
 
@@ -121,7 +154,12 @@ def build_served(
     Raises:
         ConverterError: the spec cannot be loaded, parsed or resolved.
     """
-    options: dict[str, object] = {"allow_remote_refs": allow_remote_refs, "with_mock": with_mock}
+    options: dict[str, object] = {
+        "allow_remote_refs": allow_remote_refs,
+        "with_mock": with_mock,
+        "schema_budget": shaping.schema_budget,
+        "client_profile": shaping.profile,
+    }
     # The files that shape the tools besides the spec: their bytes are part of the key (None: unreadable, so
     # the build below reports it).
     if config_path is not None:
@@ -135,7 +173,8 @@ def build_served(
         if cached is not None:
             return cached, True
     api, notes = load_api(source, allow_remote_refs=allow_remote_refs, overlays=overlays)
-    toolset = _with_notes(select_tools(api, with_mock=with_mock, config=config), notes)
+    toolset = select_tools(api, budgets=shaping.budgets(), with_mock=with_mock, config=config, profile=shaping.profile)
+    toolset = _with_notes(toolset, notes)
     served = cache.served_from_toolset(toolset, access=access_policy(config, toolset))
     sources = api.schemas.resolver.document_uris
     if key is not None and cache_dir is not None and not any(is_url(uri) for uri in sources):

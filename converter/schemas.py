@@ -398,6 +398,10 @@ class SchemaStore:
             dropped = {k for k in props if k not in out["properties"]} if isinstance(props, dict) else set()
             if dropped:
                 out["required"] = [r for r in out["required"] if r not in dropped]
+        if (kind == "array" or (isinstance(kind, list) and "array" in kind)) and not (
+            "items" in out or "prefixItems" in out
+        ):
+            out["items"] = {}  # some clients reject an array schema without `items`
         if node.get("nullable") is True or node.get("x-nullable") is True:
             out = _make_nullable(out)
         return out

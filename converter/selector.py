@@ -9,13 +9,18 @@ from converter.budget import budget_warning
 from converter.config import Config
 from converter.describe import describe_operation, tool_title
 from converter.errors import ConfigError, Diagnostic, Location
+from converter.fit import FitCache
+from converter.lean import Leaner
 from converter.model import ApiModel, HttpMethod, Operation
 from converter.naming import operation_tool_name, unique_names
 from converter.overrides import apply_override, check_tool_name
+from converter.profiles import DEFAULT_PROFILE, PROFILES, Profile
 from converter.prompts import server_instructions, server_prompts
 from converter.resources import used_schemas
 from converter.response_shape import ResponseSettings, shape_tool
 from converter.selection import Selected, select_operations
+from converter.shared_text import boilerplate_paragraphs, share_argument_descriptions
+from converter.tailor import tailor_tool
 from converter.tool_schema import build_input, build_mock, build_output
 from converter.tools import Annotations, HttpBinding, Tool, ToolSet
 
@@ -28,6 +33,13 @@ class Budgets:
     instructions_chars: int = 2000
     output_schema_chars: int = 20_000
     mock_schema_chars: int = 200_000
+    schema_chars: int | None = None
+    """`--schema-budget`: characters of one tool's name, description and inputSchema (0: no limit; None: the
+    default, `DEFAULT_SCHEMA_BUDGET`)."""
+
+
+DEFAULT_SCHEMA_BUDGET = 4000
+"""Characters of one tool's definition unless `--schema-budget` says otherwise: about 1,000 tokens."""
 
 
 def annotations_for(method: HttpMethod) -> Annotations:
@@ -41,9 +53,17 @@ def annotations_for(method: HttpMethod) -> Annotations:
 
 
 def build_tool(
-    operation: Operation, *, name: str, api: ApiModel, budgets: Budgets, with_mock: bool = False
+    operation: Operation,
+    *,
+    name: str,
+    api: ApiModel,
+    budgets: Budgets,
+    with_mock: bool = False,
+    boilerplate: frozenset[str] = frozenset(),
+    leaner: Leaner | None = None,
 ) -> tuple[Tool, list[Diagnostic]]:
-    """Make the tool for one operation.
+    """Make the tool for one operation (`boilerplate`: description paragraphs to leave out; `leaner`: shared by
+    the tools of one API, so the schemas they share are made lean once).
 
     Raises:
         RefError: a schema the tool needs cannot be resolved.
@@ -59,8 +79,9 @@ def build_tool(
             deprecated=operation.deprecated,
             limit=budgets.description_chars,
             responses=operation.responses,
+            boilerplate=boilerplate,
         ),
-        input_schema=tool_input.schema,
+        input_schema=(leaner or Leaner()).lean(tool_input.schema, summary=operation.summary),
         output_schema=output,
         annotations=annotations_for(operation.method),
         binding=HttpBinding(
@@ -78,8 +99,9 @@ def build_tool(
     return tool, [*tool_input.diagnostics, *output_notes]
 
 
-def _tool_names(selected: list[Selected]) -> list[str]:
-    """Configured names as given (each checked, none twice); the others generated around them."""
+def _tool_names(selected: list[Selected], profile: Profile) -> list[str]:
+    """Configured names as given (each checked, none twice); the others generated around them, within the
+    client profile's limits."""
     configured: dict[int, str] = {}
     owner: dict[str, str] = {}
     for index, item in enumerate(selected):
@@ -87,6 +109,14 @@ def _tool_names(selected: list[Selected]) -> list[str]:
         if override is None or not override.name:
             continue
         check_tool_name(override.name, override)
+        if len(override.name) > profile.name_limit or (
+            profile.name_starts_with_letter and not _letter_first(override.name)
+        ):
+            rule = f"at most {profile.name_limit} characters" + (
+                ", starting with a letter or _" if profile.name_starts_with_letter else ""
+            )
+            message = f"'{override.name}' does not fit the {profile.name} client profile ({rule})"
+            raise ConfigError(override.location.child("name"), message)
         if override.name in owner:
             message = f"'{override.name}' is already the name of the tool for '{owner[override.name]}'"
             raise ConfigError(override.location.child("name"), message)
@@ -103,11 +133,18 @@ def _tool_names(selected: list[Selected]) -> list[str]:
         )
         for index in order
     ]
-    unique = unique_names(candidates, keys=[selected[index].operation.key for index in order])
+    if profile.name_starts_with_letter:
+        candidates = [name if _letter_first(name) else f"_{name}" for name in candidates]
+    keys = [selected[index].operation.key for index in order]
+    unique = unique_names(candidates, keys=keys, limit=profile.name_limit)
     names = [""] * len(selected)
     for index, name in zip(order, unique, strict=True):
         names[index] = name
     return names
+
+
+def _letter_first(name: str) -> bool:
+    return name[:1].isascii() and (name[:1].isalpha() or name[:1] == "_")
 
 
 def select_tools(
@@ -117,10 +154,13 @@ def select_tools(
     with_mock: bool = False,
     config: Config | None = None,
     with_resources: bool = True,
+    profile: str | None = None,
 ) -> ToolSet:
     """Turn the operations a config selects (all, without one) into tools, as the config names and describes
     them (with `with_mock`, also what `--mock` answers; without `with_resources`, no schema resources — they
-    cost ~0.1 s on GitHub's 1,223 operations, and `inspect` shows tools only).
+    cost ~0.1 s on GitHub's 1,223 operations, and `inspect` shows tools only), for the client `profile` (a
+    name in `converter.profiles.PROFILES`; else the config's, else `portable`) and within the budgets (the
+    config's `descriptions.max_chars` and `schema_budget` apply where `budgets` leaves them at their defaults).
 
     Raises:
         RefError: a schema a selected tool needs cannot be resolved.
@@ -130,14 +170,31 @@ def select_tools(
     budgets = budgets or Budgets()
     if config is not None and config.description_max_chars is not None:
         budgets = dataclasses.replace(budgets, description_chars=config.description_max_chars)
+    if config is not None and config.schema_budget is not None and budgets.schema_chars is None:
+        budgets = dataclasses.replace(budgets, schema_chars=config.schema_budget)
+    client = PROFILES[profile or (config.client_profile if config is not None else None) or DEFAULT_PROFILE.name]
+    budget = DEFAULT_SCHEMA_BUDGET if budgets.schema_chars is None else budgets.schema_chars or None
+    if budget is not None:
+        # An outputSchema is kept within the schema budget too: a client may show it to the model.
+        budgets = dataclasses.replace(budgets, output_schema_chars=min(budgets.output_schema_chars, budget))
     response_settings = ResponseSettings().merged(dict(config.response)) if config is not None else ResponseSettings()
     selected, diagnostics = select_operations(api.operations, config)
     config = config or Config()
-    names = _tool_names(selected)
+    names = _tool_names(selected, client)
     tools = []
     diagnostics = [*api.diagnostics, *diagnostics]
+    boilerplate = boilerplate_paragraphs(api.operations) if selected else frozenset()
+    leaner = Leaner()
     for item, name in zip(selected, names, strict=True):
-        tool, notes = build_tool(item.operation, name=name, api=api, budgets=budgets, with_mock=with_mock)
+        tool, notes = build_tool(
+            item.operation,
+            name=name,
+            api=api,
+            budgets=budgets,
+            with_mock=with_mock,
+            boilerplate=boilerplate,
+            leaner=leaner,
+        )
         if item.override is not None:
             tool = apply_override(tool, dataclasses.replace(item.override, name=None))
             settings = response_settings.merged(dict(item.override.response))
@@ -145,16 +202,33 @@ def select_tools(
             settings = response_settings
         tools.append(shape_tool(tool, item.operation, settings))
         diagnostics.extend(notes)
-    schemas, notes = (
+    tools, glossary = share_argument_descriptions(tools)
+    cache = FitCache()
+    for index, (item, tool) in enumerate(zip(selected, tools, strict=True)):
+        where = item.operation.location
+        tools[index], notes = tailor_tool(
+            tool, profile=client, budget=budget, where=where, quiet=budgets.schema_chars is None, cache=cache
+        )
+        diagnostics.extend(notes)
+    schemas, schema_notes = (
         used_schemas([item.operation for item in selected], store=api.schemas) if with_resources else ({}, [])
     )
     toolset = ToolSet(
         name=api.title,
         version=api.version,
-        instructions=server_instructions(api.description, config.instructions, limit=budgets.instructions_chars),
+        # The spec's and the config's words first (at most `instructions_chars` together), then the argument
+        # descriptions many tools share, said once here instead of in each tool.
+        instructions="\n\n".join(
+            part
+            for part in (
+                server_instructions(api.description, config.instructions, limit=budgets.instructions_chars),
+                glossary,
+            )
+            if part
+        ),
         tools=tuple(tools),
         security_schemes=api.security_schemes,
-        diagnostics=(*diagnostics, *notes),
+        diagnostics=(*diagnostics, *schema_notes),
         prompts=server_prompts(config.prompts, tools, api_title=api.title),
         schemas=schemas,
     )

@@ -178,6 +178,8 @@ def tool_table(toolset: ToolSet) -> dict[str, dict[str, Any]]:
             entry["mock"] = tool.mock.to_json()
         if tool.response is not None:
             entry["response"] = dict(tool.response)
+        if tool.argument_check is not None:
+            entry["argumentCheck"] = tool.argument_check.to_json()
         table[tool.name] = entry
     return table
 

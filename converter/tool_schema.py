@@ -9,6 +9,7 @@ from typing import Any
 from converter.bundle import SchemaBundle, bundle_schema
 from converter.describe import describe_argument
 from converter.errors import Diagnostic, Severity
+from converter.fit import collapse_schema
 from converter.model import JsonObject, MediaType, Operation, ParamLocation
 from converter.naming import argument_name
 from converter.schemas import Mode, SchemaStore, is_object_schema, ref_name
@@ -20,6 +21,9 @@ _BINARY_TYPES = ("application/octet-stream", "application/pdf", "application/zip
 _BEFORE_BODY = (ParamLocation.PATH, ParamLocation.QUERY)
 _AFTER_BODY = (ParamLocation.HEADER, ParamLocation.COOKIE)
 ARGUMENT_DESCRIPTION_CHARS = 300
+_COLLAPSIBLE = 3
+"""An outputSchema still this many times over its budget once its farthest objects are left out is omitted;
+under it, it is built and its nested objects collapsed to fit."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,18 +309,27 @@ def build_output(
         # The estimate counts each reachable schema once, as the built schema holds it; it is a little
         # high (references replaced by inlining are counted too), so near the budget measure exactly.
         size = bundle.estimated_chars
+        where = operation.location.child("responses", response.status)
         schema = None
-        if size <= max_chars * 1.25:
+        notes: tuple[Diagnostic, ...] = ()
+        if size > max_chars:
+            # Over the budget: the biggest shared objects left out (any object accepted there), then nested
+            # objects collapsed if that is not enough; past what that can bring back, the schema is omitted.
+            bundle.stub(max_chars=max_chars)
+            size = bundle.estimated_chars
+        if size <= max_chars * _COLLAPSIBLE:
             schema = bundle.build()
-            if size > max_chars:
+            if bundle.stubbed or size > max_chars:
                 size = len(json.dumps(schema, separators=(",", ":")))
-        if schema is None or size > max_chars:
+                schema = collapse_schema(schema, budget=max_chars)
+                note = f"outputSchema: nested objects shown as any object, to fit the {max_chars:,}-character budget"
+                notes = (Diagnostic(Severity.INFO, where, note),)
+        if schema is None:
             note = f"outputSchema omitted: about {size:,} characters, over the {max_chars:,} budget"
-            where = operation.location.child("responses", response.status)
             return None, (Diagnostic(Severity.INFO, where, note),)
         if schema.get("type") != "object":
             schema = {"type": "object", **{k: v for k, v in schema.items() if k != "type"}}
-        return schema, ()
+        return schema, notes
     return None, ()
 
 

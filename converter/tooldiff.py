@@ -202,8 +202,9 @@ def _diff_tool(old: Tool, new: Tool) -> list[Change]:
     if old.description != new.description:
         changes.append(Change(ChangeKind.DESCRIPTION_CHANGED, new.name, None, False, "description changed"))
     changes.extend(_diff_annotations(new.name, old.annotations, new.annotations))
-    if old.input_schema != new.input_schema:
-        found = diff_schemas(old.input_schema, new.input_schema, renames=_argument_renames(old, new))
+    old_accepted, new_accepted = accepted_arguments(old), accepted_arguments(new)
+    if old_accepted != new_accepted:
+        found = diff_schemas(old_accepted, new_accepted, renames=_argument_renames(old, new))
         changes.extend(_argument_change(new.name, change) for change in found)
     changes.extend(_diff_output(old, new))
     return changes
@@ -289,6 +290,16 @@ def _argument_renames(old: Tool, new: Tool) -> dict[str, str]:
         if name not in same and previous is not None:
             renames[name] = previous
     return renames
+
+
+def accepted_arguments(tool: Tool) -> JsonObject:
+    """The schema a call's arguments are checked against: the API's (`argument_check`) when the model is shown a
+    rewritten one, closed at the root as the runtime closes it (arguments a tool does not list are refused)."""
+    schema = tool.argument_check.schema if tool.argument_check is not None else tool.input_schema
+    closers = ("additionalProperties", "patternProperties", "unevaluatedProperties")
+    if isinstance(schema.get("properties"), dict) and not any(k in schema for k in closers):
+        schema = {**schema, "additionalProperties": False}
+    return schema
 
 
 def _wire_ids(tool: Tool) -> dict[str, tuple[ArgLocation, str]]:

@@ -122,6 +122,30 @@ class MockResponse:
 
 
 @dataclass(frozen=True, slots=True)
+class ArgumentCheck:
+    """How the runtime checks a call when the inputSchema a model is shown is not exactly what the API accepts
+    (a client profile rewrote it, or `--schema-budget` collapsed part of it)."""
+
+    schema: JsonObject
+    """What the API accepts: arguments are validated against this, not the shown inputSchema."""
+    json_text: tuple[tuple[str, ...], ...] = ()
+    """Argument paths (property names, `*` for every item) where the model sends an object or array as JSON
+    text: a string there that parses as one is decoded first."""
+    null_as_absent: bool = False
+    """The model sends null for an optional argument it leaves out (strict mode): a null the API would not take
+    is dropped first."""
+
+    def to_json(self) -> dict[str, Any]:
+        """As the runtime reads it."""
+        data: dict[str, Any] = {"schema": self.schema}
+        if self.json_text:
+            data["jsonText"] = [list(path) for path in self.json_text]
+        if self.null_as_absent:
+            data["nullAsAbsent"] = True
+        return data
+
+
+@dataclass(frozen=True, slots=True)
 class Tool:
     """One MCP tool, made from one operation."""
 
@@ -138,6 +162,8 @@ class Tool:
     """Set only when the ToolSet was built for `--mock`."""
     response: Mapping[str, Any] | None = None
     """How the runtime shapes the text of its JSON results (`converter.response_shape`); None: as it is."""
+    argument_check: ArgumentCheck | None = None
+    """Set when `input_schema` is not what the API accepts (see `ArgumentCheck`)."""
 
     def listing_json(self) -> dict[str, Any]:
         """Just the tools/list entry: what a model is shown."""
@@ -152,8 +178,11 @@ class Tool:
         return data
 
     def to_json(self) -> dict[str, Any]:
-        """The tools/list entry plus `binding`."""
-        return {**self.listing_json(), "binding": binding_to_json(self.binding)}
+        """The tools/list entry plus `binding` (and `argumentCheck` when the API accepts other arguments)."""
+        data = {**self.listing_json(), "binding": binding_to_json(self.binding)}
+        if self.argument_check is not None:
+            data["argumentCheck"] = self.argument_check.to_json()
+        return data
 
 
 @dataclass(frozen=True, slots=True)

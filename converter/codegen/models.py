@@ -172,7 +172,9 @@ def _plan(tools: Sequence[Tool]) -> tuple[dict[str, Any], list[tuple[str, str, s
     plan: list[tuple[str, str, str | None]] = []
     for tool, stem in zip(tools, stems, strict=True):
         keys: dict[str, str] = {}
-        for suffix, schema in (("Arguments", tool.input_schema), ("Result", tool.output_schema)):
+        # The arguments the API accepts: a client profile may show the model another wording of them.
+        arguments = tool.argument_check.schema if tool.argument_check is not None else tool.input_schema
+        for suffix, schema in (("Arguments", arguments), ("Result", tool.output_schema)):
             if schema is None:
                 continue
             name = keys[suffix] = stem + suffix

@@ -22,7 +22,7 @@ from .request import ArgumentError, build_request, select_base_url
 from .response import DEFAULT_MAX_RESPONSE_BYTES, error_result, response_to_result
 from .shaping import DEFAULT_MAX_RESPONSE_CHARS, FieldsError, Shaping, compile_fields
 from .transport import describe_failure
-from .validation import argument_problems, compile_validator
+from .validation import argument_problems, compile_validator, prepare_arguments
 
 logger = logging.getLogger("oa2mcp.runtime")
 
@@ -76,7 +76,14 @@ class ToolCaller:
         self._clients: dict[str, httpx.AsyncClient] = {}
         # Validators made once, at start (~10 ms for GitHub's 1,223 tools): the SDK's low-level server
         # does not validate arguments, and a bad schema should show up now rather than on a call.
-        self._validators = {name: compile_validator(tool["inputSchema"]) for name, tool in tools.items()}
+        # A tool shown to the model with a rewritten schema (a client profile, a schema budget) is checked against
+        # what the API accepts: its `argumentCheck`.
+        self._validators = {
+            name: compile_validator(
+                (tool.get("argumentCheck") or {}).get("schema") or tool["inputSchema"], arguments=True
+            )
+            for name, tool in tools.items()
+        }
         self._output_validators = {
             name: compile_validator(tool["outputSchema"]) for name, tool in tools.items() if tool.get("outputSchema")
         }
@@ -125,8 +132,9 @@ class ToolCaller:
             KeyError: there is no tool `name` (a protocol error, not a tool error).
         """
         tool = self.tools[name]
-        arguments = dict(arguments or {})
-        problems = argument_problems(self._validators[name], arguments)
+        validator = self._validators[name]
+        arguments = prepare_arguments(dict(arguments or {}), tool.get("argumentCheck"), validator)
+        problems = argument_problems(validator, arguments)
         if problems:
             return error_result("Invalid arguments:\n" + "\n".join(f"- {p}" for p in problems))
         binding = tool["binding"]

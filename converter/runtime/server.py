@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("oa2mcp.server")
 
-MAX_INSTRUCTIONS = 2000
+MAX_INSTRUCTIONS = 4500
+"""The spec's and config's words (at most 2,000 characters), then the argument descriptions many tools share
+(at most 2,000): the instructions a client gets at initialization."""
 
 
 def build_server(

@@ -90,7 +90,10 @@ async def test_instructions_prompts_and_resources_are_served(transport: str, ups
         assert capabilities.prompts is not None and capabilities.resources is not None
         assert client.instructions is not None
         assert client.instructions.startswith("The Pet Shelter API lets animal shelters")
-        assert client.instructions.endswith("Never delete a pet; ask a member of staff instead.")
+        # The spec's words, then the config's, then the argument descriptions many tools share (said once).
+        words, _, shared = client.instructions.partition("Never delete a pet; ask a member of staff instead.")
+        assert words and shared.startswith("\n\n")
+        assert "- X-Request-ID: Correlation id echoed back in the response." in shared
 
         prompts = {p.name: p for p in (await client.list_prompts()).prompts}
         assert list(prompts) == ["use_api", "find_a_pet"]

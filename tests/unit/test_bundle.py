@@ -335,3 +335,29 @@ def test_estimated_chars_is_close_to_the_built_size(
 def test_bundle_inlined_ref_with_an_allof_sibling_keeps_both(tmp_path: Path) -> None:
     built = bundle(tmp_path, obj(x=ref("Name", allOf=[ref("Tag")])))
     assert built["properties"]["x"] == {"allOf": [NAME, TAG]}
+
+
+# --- left out to fit a budget ------------------------------------------------------------------------------
+
+
+def test_stub_leaves_out_the_farthest_shared_objects_first_then_the_biggest(tmp_path: Path) -> None:
+    schema = obj(pet=ref("Pet"), tag=ref("Tag"), more={"type": "array", "items": ref("Tag")})
+    whole = bundle_root(tmp_path, schema)
+    fitted = bundle_root(tmp_path, schema)
+    assert fitted.stub(max_chars=whole.estimated_chars - 1) == ["Owner"]  # behind Pet: one reference further
+    assert fitted.estimated_chars < whole.estimated_chars
+    built = fitted.build()
+    owner = built["$defs"]["Pet"]["properties"]["owner"]  # Pet is recursive (through Owner): kept under $defs
+    assert owner == {"type": "object", "description": "A Owner object (its properties are not shown)"}
+    assert set(built["$defs"]) == {"Pet", "Tag"}
+    result = {"pet": {"owner": {"anything": 1}}, "tag": {"label": "x"}, "more": [{"label": "y"}]}
+    jsonschema.Draft202012Validator(built).validate(result)
+    nearest = bundle_root(tmp_path, schema)
+    assert nearest.stub(max_chars=10) == ["Owner", "Pet", "Tag"]  # even the nearest do not fit: all go
+    assert nearest.build()["properties"]["tag"]["description"] == "A Tag object (its properties are not shown)"
+
+
+def test_stub_leaves_the_bundle_alone_when_it_fits(tmp_path: Path) -> None:
+    fitted = bundle_root(tmp_path, obj(tag=ref("Tag")))
+    assert fitted.stub(max_chars=10_000) == []
+    assert fitted.build() == obj(tag=TAG)

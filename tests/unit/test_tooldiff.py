@@ -34,7 +34,7 @@ BASE: dict[str, Any] = {
                     {
                         "name": "species",
                         "in": "query",
-                        "description": "Species to list.",
+                        "description": "Only pets of these species.",
                         "schema": {"type": "array", "items": {"type": "string", "enum": ["dog", "cat"]}},
                     },
                 ],
@@ -425,7 +425,7 @@ def test_changes_are_sorted_by_tool_then_tool_level_first_then_argument() -> Non
     doc = spec()
     doc["paths"]["/pets"]["get"]["summary"] = "Search pets"
     param(doc, "limit")["required"] = True
-    param(doc, "species")["description"] = "Species."
+    param(doc, "species")["description"] = "Which species to show."
     doc["paths"]["/pets"]["get"]["parameters"].reverse()
     doc["paths"] = dict(reversed(doc["paths"].items()))
     changes = diff(doc)
@@ -444,7 +444,7 @@ def test_render_text_groups_per_tool_and_marks_breaking_changes() -> None:
     doc = spec()
     del doc["paths"]["/pets/{petId}"]["delete"]
     param(doc, "limit")["required"] = True
-    param(doc, "species")["description"] = "Species."
+    param(doc, "species")["description"] = "Which species to show."
     assert render_text(diff(doc)) == (
         "delete_pet\n"
         "  BREAKING  tool removed (DELETE /pets/{petId})\n"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum, StrEnum
-from typing import Any, Dict
+from typing import Any
 
 from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict, Field, RootModel
 
@@ -30,9 +30,6 @@ class Direction(StrEnum):
 
 
 class ListIssuesArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
     milestone: str | None = Field(
         None,
         description="If an integer is passed, it should refer to a milestone by its number field. If the string `*` is passed, issues with any milestone are accepted. If the string none is passed, issues without milestones are returned.",
@@ -59,12 +56,9 @@ class ListIssuesArguments(BaseModel):
         None,
         description="Only show results that were last updated after the given time. This is a timestamp in ISO 8601 format: YYYY-MM-DDTHH:MM:SSZ.",
     )
-    per_page: int | None = Field(20, description="The number of results per page (max 100).")
-    page: int | None = Field(1, description="The page number of the results to fetch.")
-    fields: str | None = Field(
-        None,
-        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
-    )
+    per_page: int | None = 20
+    page: int | None = 1
+    fields: str | None = None
 
 
 class Labels(BaseModel):
@@ -85,10 +79,7 @@ class IssueFieldValue(BaseModel):
 
 
 class CreateIssueArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    title: str | int = Field(..., description="The title of the issue.")
+    title: str | int
     body: str | None = Field(None, description="The contents of the issue.")
     assignee: str | None = Field(
         None,
@@ -112,21 +103,12 @@ class CreateIssueArguments(BaseModel):
         description="The name of the issue type to associate with this issue. NOTE: Only users with push access can set the type for new issues. The type is silently dropped otherwise.",
         examples=["Epic"],
     )
-    fields: str | None = Field(
-        None,
-        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
-    )
+    fields: str | None = None
 
 
 class GetIssueArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    issue_number: int = Field(..., description="The number that identifies the issue.")
-    fields: str | None = Field(
-        None,
-        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
-    )
+    issue_number: int
+    fields: str | None = None
 
 
 class State1(StrEnum):
@@ -202,11 +184,8 @@ class Type(BaseModel):
 
 
 class UpdateIssueArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    issue_number: int = Field(..., description="The number that identifies the issue.")
-    title: str | int | None = Field(None, description="The title of the issue.")
+    issue_number: int
+    title: str | int | None = None
     body: str | None = Field(None, description="The contents of the issue.")
     assignee: str | None = Field(None, description="Username to assign to this issue. This field is closing down.")
     state: State1 | None = Field(None, description="The open or closed state of the issue.")
@@ -234,9 +213,74 @@ class UpdateIssueArguments(BaseModel):
         None,
         description="The issue type to associate with this issue. Only users with push access can set the type for issues. Without push access to the repository, type changes are silently dropped.",
     )
-    fields: str | None = Field(
+    fields: str | None = None
+
+
+class IgnoredReason(StrEnum):
+    ALREADY_APPLIED = "already_applied"
+    ISSUE_ALREADY_CLOSED = "issue_already_closed"
+
+
+class TypeItem(BaseModel):
+    value: str | None = None
+    rationale: str | None = None
+    suggest: bool | None = None
+    confidence: Confidence | None = None
+    ignored: bool | None = None
+    ignored_reason: IgnoredReason | None = None
+
+
+class IssueFieldValue2(BaseModel):
+    field_id: int | None = None
+    value: str | float | list[str] | None = None
+    rationale: str | None = None
+    suggest: bool | None = None
+    confidence: Confidence | None = None
+    ignored: bool | None = None
+    ignored_reason: IgnoredReason | None = None
+
+
+class Label(BaseModel):
+    name: str | None = None
+    rationale: str | None = None
+    suggest: bool | None = None
+    confidence: Confidence | None = None
+    ignored: bool | None = None
+    ignored_reason: IgnoredReason | None = None
+
+
+class Assignee(BaseModel):
+    login: str | None = None
+    rationale: str | None = None
+    suggest: bool | None = None
+    confidence: Confidence | None = None
+    ignored: bool | None = None
+    ignored_reason: IgnoredReason | None = None
+
+
+class StateItem(BaseModel):
+    value: str | None = None
+    state_reason: str | None = None
+    duplicate_issue_id: int | None = None
+    rationale: str | None = None
+    suggest: bool | None = None
+    confidence: Confidence | None = None
+    ignored: bool | None = None
+    ignored_reason: IgnoredReason | None = None
+
+
+class Suggestions(BaseModel):
+    type: list[TypeItem] | None = None
+    issue_field_values: list[IssueFieldValue2] | None = None
+    labels: list[Label] | None = None
+    assignees: list[Assignee] | None = None
+    state: list[StateItem] | None = None
+
+
+class UpdateIssueResult(BaseModel):
+    suggestions: Suggestions | None = Field(
         None,
-        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
+        description="Pending suggestions for each suggestible field (`type`,\n`issue_field_values`, `labels`, `assignees`, `state`) the\nrequest touched. Omitted for fields not in the request or\nwith no pending or ignored suggestions. Items tagged\n`ignored` are echoes of the current request's inputs that\nwere not persisted as pending suggestions.\n",
     )
 
 
@@ -251,47 +295,29 @@ class Assignees1(BaseModel):
 
 
 class AssignIssueArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    issue_number: int = Field(..., description="The number that identifies the issue.")
+    issue_number: int
     assignees: list[str | Assignees1] | None = Field(
         None,
         description="Usernames of people to assign this issue to. NOTE: Only users with push access can add assignees to an issue. Assignees are silently ignored otherwise.",
     )
-    fields: str | None = Field(
-        None,
-        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
-    )
+    fields: str | None = None
 
 
 class ListCommentsArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    issue_number: int = Field(..., description="The number that identifies the issue.")
+    issue_number: int
     since: AwareDatetime | None = Field(
         None,
         description="Only show results that were last updated after the given time. This is a timestamp in ISO 8601 format: YYYY-MM-DDTHH:MM:SSZ.",
     )
-    per_page: int | None = Field(30, description="The number of results per page (max 100).")
-    page: int | None = Field(1, description="The page number of the results to fetch.")
-    fields: str | None = Field(
-        None,
-        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
-    )
+    per_page: int | None = 30
+    page: int | None = 1
+    fields: str | None = None
 
 
 class AddCommentArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    issue_number: int = Field(..., description="The number that identifies the issue.")
+    issue_number: int
     body: str = Field(..., description="The contents of the comment.")
-    fields: str | None = Field(
-        None,
-        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
-    )
+    fields: str | None = None
 
 
 class AuthorAssociation(StrEnum):
@@ -303,87 +329,6 @@ class AuthorAssociation(StrEnum):
     MEMBER = "MEMBER"
     NONE = "NONE"
     OWNER = "OWNER"
-
-
-class Owner(BaseModel):
-    name: str | None = None
-    email: str | None = None
-    login: str = Field(..., examples=["octocat"])
-    id: int = Field(..., examples=[1])
-    node_id: str = Field(..., examples=["MDQ6VXNlcjE="])
-    avatar_url: AnyUrl = Field(..., examples=["https://github.com/images/error/octocat_happy.gif"])
-    gravatar_id: str | None = Field(..., examples=["41d064eb2195891e12d0413f63227ea7"])
-    url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat"])
-    html_url: AnyUrl = Field(..., examples=["https://github.com/octocat"])
-    followers_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/followers"])
-    following_url: str = Field(..., examples=["https://api.github.com/users/octocat/following{/other_user}"])
-    gists_url: str = Field(..., examples=["https://api.github.com/users/octocat/gists{/gist_id}"])
-    starred_url: str = Field(..., examples=["https://api.github.com/users/octocat/starred{/owner}{/repo}"])
-    subscriptions_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/subscriptions"])
-    organizations_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/orgs"])
-    repos_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/repos"])
-    events_url: str = Field(..., examples=["https://api.github.com/users/octocat/events{/privacy}"])
-    received_events_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/received_events"])
-    type: str = Field(..., examples=["User"])
-    site_admin: bool
-    starred_at: str | None = Field(None, examples=['"2020-07-09T00:17:55Z"'])
-    user_view_type: str | None = Field(None, examples=["public"])
-
-
-class Owner1(BaseModel):
-    description: str | None = Field(None, description="A short description of the enterprise.")
-    html_url: AnyUrl = Field(..., examples=["https://github.com/enterprises/octo-business"])
-    website_url: AnyUrl | None = Field(None, description="The enterprise's website URL.")
-    id: int = Field(..., description="Unique identifier of the enterprise", examples=[42])
-    node_id: str = Field(..., examples=["MDEwOlJlcG9zaXRvcnkxMjk2MjY5"])
-    name: str = Field(..., description="The name of the enterprise.", examples=["Octo Business"])
-    slug: str = Field(..., description="The slug url identifier for the enterprise.", examples=["octo-business"])
-    created_at: AwareDatetime | None = Field(..., examples=["2019-01-26T19:01:12Z"])
-    updated_at: AwareDatetime | None = Field(..., examples=["2019-01-26T19:14:43Z"])
-    avatar_url: AnyUrl
-
-
-class Permissions(BaseModel):
-    model_config = ConfigDict(
-        extra="allow",
-    )
-    __annotations__ = {
-        "__pydantic_extra__": Dict[str, str],
-    }
-    issues: str | None = None
-    checks: str | None = None
-    metadata: str | None = None
-    contents: str | None = None
-    deployments: str | None = None
-
-
-class PerformedViaGithubApp(BaseModel):
-    id: int = Field(..., description="Unique identifier of the GitHub app", examples=[37])
-    slug: str | None = Field(None, description="The slug name of the GitHub app", examples=["probot-owners"])
-    node_id: str = Field(..., examples=["MDExOkludGVncmF0aW9uMQ=="])
-    client_id: str | None = Field(None, examples=['"Iv1.25b5d1e65ffc4022"'])
-    owner: Owner | Owner1
-    name: str = Field(..., description="The name of the GitHub app", examples=["Probot Owners"])
-    description: str | None = Field(..., examples=["The description of the app."])
-    external_url: AnyUrl = Field(..., examples=["https://example.com"])
-    html_url: AnyUrl = Field(..., examples=["https://github.com/apps/super-ci"])
-    created_at: AwareDatetime = Field(..., examples=["2017-07-08T16:18:44-04:00"])
-    updated_at: AwareDatetime = Field(..., examples=["2017-07-08T16:18:44-04:00"])
-    permissions: Permissions = Field(
-        ...,
-        description="The set of permissions for the GitHub app",
-        examples=[{"issues": "read", "deployments": "write"}],
-    )
-    events: list[str] = Field(
-        ...,
-        description="The list of events for the GitHub app. Note that the `installation_target`, `security_advisory`, and `meta` events are not included because they are global events and not specific to an installation.",
-        examples=[["label", "deployment"]],
-    )
-    installations_count: int | None = Field(
-        None,
-        description="The number of installations associated with the GitHub app. Only returned when the integration is requesting details about itself.",
-        examples=[5],
-    )
 
 
 class Reactions(BaseModel):
@@ -399,46 +344,60 @@ class Reactions(BaseModel):
     rocket: int
 
 
+class Pin(BaseModel):
+    pinned_at: AwareDatetime = Field(..., examples=["2011-04-14T16:00:49Z"])
+    pinned_by: dict[str, Any] = Field(..., description="A nullable-simple-user object (its properties are not shown)")
+
+
 class Minimized(BaseModel):
     reason: str | None = Field(..., description="The reason the comment was minimized.", examples=["low-quality"])
 
 
-class AddCommentNullableSimpleUser(BaseModel):
-    name: str | None = None
-    email: str | None = None
-    login: str = Field(..., examples=["octocat"])
-    id: int = Field(..., examples=[1])
-    node_id: str = Field(..., examples=["MDQ6VXNlcjE="])
-    avatar_url: AnyUrl = Field(..., examples=["https://github.com/images/error/octocat_happy.gif"])
-    gravatar_id: str | None = Field(..., examples=["41d064eb2195891e12d0413f63227ea7"])
-    url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat"])
-    html_url: AnyUrl = Field(..., examples=["https://github.com/octocat"])
-    followers_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/followers"])
-    following_url: str = Field(..., examples=["https://api.github.com/users/octocat/following{/other_user}"])
-    gists_url: str = Field(..., examples=["https://api.github.com/users/octocat/gists{/gist_id}"])
-    starred_url: str = Field(..., examples=["https://api.github.com/users/octocat/starred{/owner}{/repo}"])
-    subscriptions_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/subscriptions"])
-    organizations_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/orgs"])
-    repos_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/repos"])
-    events_url: str = Field(..., examples=["https://api.github.com/users/octocat/events{/privacy}"])
-    received_events_url: AnyUrl = Field(..., examples=["https://api.github.com/users/octocat/received_events"])
-    type: str = Field(..., examples=["User"])
-    site_admin: bool
-    starred_at: str | None = Field(None, examples=['"2020-07-09T00:17:55Z"'])
-    user_view_type: str | None = Field(None, examples=["public"])
+class AddCommentResult(BaseModel):
+    id: int = Field(..., description="Unique identifier of the issue comment", examples=[42])
+    node_id: str
+    url: AnyUrl = Field(
+        ...,
+        description="URL for the issue comment",
+        examples=["https://api.github.com/repositories/42/issues/comments/1"],
+    )
+    body: str | None = Field(
+        None,
+        description="Contents of the issue comment",
+        examples=["What version of Safari were you using when you observed this bug?"],
+    )
+    body_text: str | None = None
+    body_html: str | None = None
+    html_url: AnyUrl
+    user: dict[str, Any] = Field(..., description="A nullable-simple-user object (its properties are not shown)")
+    created_at: AwareDatetime = Field(..., examples=["2011-04-14T16:00:49Z"])
+    updated_at: AwareDatetime = Field(..., examples=["2011-04-14T16:00:49Z"])
+    issue_url: AnyUrl
+    author_association: AuthorAssociation | None = Field(
+        None,
+        description="How the author is associated with the repository.",
+        examples=["OWNER"],
+        title="author_association",
+    )
+    performed_via_github_app: dict[str, Any] | None = Field(
+        None, description="A nullable-integration object (its properties are not shown)"
+    )
+    reactions: Reactions | None = Field(None, title="Reaction Rollup")
+    pin: Pin | None = Field(
+        None,
+        description="Context around who pinned an issue comment and when it was pinned.",
+        title="Pinned Issue Comment",
+    )
+    minimized: Minimized | None = Field(
+        None, description="Details about why an issue comment was minimized.", title="Minimized Issue Comment"
+    )
 
 
 class ListIssueEventsArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    issue_number: int = Field(..., description="The number that identifies the issue.")
-    per_page: int | None = Field(30, description="The number of results per page (max 100).")
-    page: int | None = Field(1, description="The page number of the results to fetch.")
-    fields: str | None = Field(
-        None,
-        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
-    )
+    issue_number: int
+    per_page: int | None = 30
+    page: int | None = 1
+    fields: str | None = None
 
 
 class Labels2(BaseModel):
@@ -460,39 +419,21 @@ class Body(BaseModel):
 
 
 class AddLabelsArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    issue_number: int = Field(..., description="The number that identifies the issue.")
+    issue_number: int
     body: Body | None = None
-    fields: str | None = Field(
-        None,
-        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
-    )
+    fields: str | None = None
 
 
 class RemoveLabelArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    issue_number: int = Field(..., description="The number that identifies the issue.")
+    issue_number: int
     name: str
-    fields: str | None = Field(
-        None,
-        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
-    )
+    fields: str | None = None
 
 
 class ListLabelsArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    per_page: int | None = Field(30, description="The number of results per page (max 100).")
-    page: int | None = Field(1, description="The page number of the results to fetch.")
-    fields: str | None = Field(
-        None,
-        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
-    )
+    per_page: int | None = 30
+    page: int | None = 1
+    fields: str | None = None
 
 
 class State2(StrEnum):
@@ -507,18 +448,12 @@ class Sort1(StrEnum):
 
 
 class ListMilestonesArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
     state: State2 | None = Field(State2.OPEN, description="The state of the milestone. Either open, closed, or all.")
     sort: Sort1 | None = Field(Sort1.DUE_ON, description="What to sort results by. Either due_on or completeness.")
     direction: Direction | None = Field(Direction.ASC, description="The direction of the sort. Either asc or desc.")
-    per_page: int | None = Field(30, description="The number of results per page (max 100).")
-    page: int | None = Field(1, description="The page number of the results to fetch.")
-    fields: str | None = Field(
-        None,
-        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
-    )
+    per_page: int | None = 30
+    page: int | None = 1
+    fields: str | None = None
 
 
 class Sort2(StrEnum):
@@ -546,9 +481,6 @@ class SearchType(StrEnum):
 
 
 class SearchIssuesArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
     query: str = Field(
         ...,
         description="The query contains one or more search keywords and qualifiers. Qualifiers allow you to limit your search to specific areas of GitHub. The REST API supports the same qualifiers as the web interface for GitHub.",
@@ -561,8 +493,8 @@ class SearchIssuesArguments(BaseModel):
         Order.DESC,
         description="Determines whether the first search result returned is the highest number of matches (desc) or lowest number of matches (asc). This parameter is ignored unless you provide sort.",
     )
-    per_page: int | None = Field(20, description="The number of results per page (max 100).")
-    page: int | None = Field(1, description="The page number of the results to fetch.")
+    per_page: int | None = 20
+    page: int | None = 1
     advanced_search: str | None = Field(
         None,
         description="Set to true to use advanced search. Example: http://api.github.com/search/issues?q={query}&advanced_search=true",
@@ -571,56 +503,37 @@ class SearchIssuesArguments(BaseModel):
         None,
         description="The type of search to perform on issues. When not specified, the default is lexical search.\n\nsemantic \u2014 performs a pure semantic (vector) search using embedding-based understanding. hybrid \u2014 combines semantic search with lexical search for best results. \u2026",
     )
-    fields: str | None = Field(
-        None,
-        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
-    )
+    fields: str | None = None
 
 
-class Pin(BaseModel):
-    pinned_at: AwareDatetime = Field(..., examples=["2011-04-14T16:00:49Z"])
-    pinned_by: AddCommentNullableSimpleUser | None
+class SearchType1(StrEnum):
+    LEXICAL = "lexical"
+    SEMANTIC = "semantic"
+    HYBRID = "hybrid"
 
 
-class AddCommentResult(BaseModel):
-    id: int = Field(..., description="Unique identifier of the issue comment", examples=[42])
-    node_id: str
-    url: AnyUrl = Field(
+class LexicalFallbackReasonEnum(StrEnum):
+    NO_TEXT_TERMS = "no_text_terms"
+    QUOTED_TEXT = "quoted_text"
+    NON_ISSUE_TARGET = "non_issue_target"
+    OR_BOOLEAN_NOT_SUPPORTED = "or_boolean_not_supported"
+    NO_ACCESSIBLE_REPOS = "no_accessible_repos"
+    SERVER_ERROR = "server_error"
+    ONLY_NON_SEMANTIC_FIELDS_REQUESTED = "only_non_semantic_fields_requested"
+    SERVICE_UNAVAILABLE = "service_unavailable"
+
+
+class SearchIssuesResult(BaseModel):
+    total_count: int
+    incomplete_results: bool
+    items: list[dict[str, Any]]
+    search_type: SearchType1 = Field(
         ...,
-        description="URL for the issue comment",
-        examples=["https://api.github.com/repositories/42/issues/comments/1"],
+        description="The type of search that was performed. Possible values are `lexical`, `semantic`, or `hybrid`.",
     )
-    body: str | None = Field(
+    lexical_fallback_reason: list[LexicalFallbackReasonEnum] | None = Field(
         None,
-        description="Contents of the issue comment",
-        examples=["What version of Safari were you using when you observed this bug?"],
-    )
-    body_text: str | None = None
-    body_html: str | None = None
-    html_url: AnyUrl
-    user: AddCommentNullableSimpleUser | None
-    created_at: AwareDatetime = Field(..., examples=["2011-04-14T16:00:49Z"])
-    updated_at: AwareDatetime = Field(..., examples=["2011-04-14T16:00:49Z"])
-    issue_url: AnyUrl
-    author_association: AuthorAssociation | None = Field(
-        None,
-        description="How the author is associated with the repository.",
-        examples=["OWNER"],
-        title="author_association",
-    )
-    performed_via_github_app: PerformedViaGithubApp | None = Field(
-        None,
-        description="GitHub apps are a new way to extend GitHub. They can be installed directly on organizations and user accounts and granted access to specific repositories. They come with granular permissions and built-in webhooks. GitHub apps are first class actors within GitHub.",
-        title="GitHub app",
-    )
-    reactions: Reactions | None = Field(None, title="Reaction Rollup")
-    pin: Pin | None = Field(
-        None,
-        description="Context around who pinned an issue comment and when it was pinned.",
-        title="Pinned Issue Comment",
-    )
-    minimized: Minimized | None = Field(
-        None, description="Details about why an issue comment was minimized.", title="Minimized Issue Comment"
+        description="When a semantic or hybrid search falls back to lexical search, this field contains the reasons for the fallback. Only present when a fallback occurred.",
     )
 
 ARGUMENTS: dict[str, type[BaseModel]] = {
@@ -641,6 +554,8 @@ ARGUMENTS: dict[str, type[BaseModel]] = {
 """Each tool's arguments model, by tool name."""
 
 RESULTS: dict[str, type[BaseModel]] = {
+    "update_issue": UpdateIssueResult,
     "add_comment": AddCommentResult,
+    "search_issues": SearchIssuesResult,
 }
 """Each tool's result model (tools with an outputSchema), by tool name."""

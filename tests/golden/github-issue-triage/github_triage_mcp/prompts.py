@@ -6,7 +6,14 @@ INSTRUCTIONS = (
     "extension required by the Octokit SDKs\n"
     "\n"
     "This server works on the octo-org/octo-repo repository only. Label and answer issues; "
-    "never close one without the user's go-ahead."
+    "never close one without the user's go-ahead.\n"
+    "\n"
+    "Arguments that mean the same in every tool that has them:\n"
+    "- fields: Optional JMESPath expression applied to the JSON result, to return only what "
+    "you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.\n"
+    "- issue_number: The number that identifies the issue.\n"
+    "- page: The page number of the results to fetch.\n"
+    "- per_page: The number of results per page (max 100)."
 )
 
 SYSTEM_PROMPT = (

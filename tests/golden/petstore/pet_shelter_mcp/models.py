@@ -7,7 +7,7 @@ from enum import Enum, StrEnum
 from typing import Any
 from uuid import UUID
 
-from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, RootModel, SecretStr
+from pydantic import AnyUrl, AwareDatetime, BaseModel, EmailStr, Field, RootModel, SecretStr
 
 
 class Model(RootModel[Any]):
@@ -36,9 +36,6 @@ class FilterStatus(StrEnum):
 
 
 class ListPetsArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
     limit: int | None = Field(20, description="Maximum number of pets to return.", ge=1, le=100)
     sort: Sort | None = Field(Sort.FIELD_CREATED_AT, description="Sort order; a leading `-` sorts descending.")
     species: list[Species] | None = Field(None, description="Only pets of these species (comma-separated).")
@@ -46,13 +43,8 @@ class ListPetsArguments(BaseModel):
     status: str | None = Field(
         None, deprecated=True, description="Deprecated alias of filter[status]; will be removed in v2."
     )
-    X_Request_ID: UUID | None = Field(
-        None, alias="X-Request-ID", description="Correlation id echoed back in the response."
-    )
-    fields: str | None = Field(
-        None,
-        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
-    )
+    X_Request_ID: UUID | None = Field(None, alias="X-Request-ID")
+    fields: str | None = None
 
 
 class CreatePetCategory(BaseModel):
@@ -79,31 +71,17 @@ class ImportPetsCategory(BaseModel):
 
 
 class FindPetsByTagsArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
     tags: list[str] = Field(..., description="Tags to match (repeat the parameter for each tag).")
-    fields: str | None = Field(
-        None,
-        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
-    )
+    fields: str | None = None
 
 
 class PetsGetByIdArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    id: int = Field(..., description="The pet's id.", ge=1)
+    id: int = Field(..., ge=1)
     query_id: str | None = Field(
         None, description="External registry id to cross-check against (not the same as the path id)."
     )
-    X_Request_ID: UUID | None = Field(
-        None, alias="X-Request-ID", description="Correlation id echoed back in the response."
-    )
-    fields: str | None = Field(
-        None,
-        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
-    )
+    X_Request_ID: UUID | None = Field(None, alias="X-Request-ID")
+    fields: str | None = None
 
 
 class PetsGetByIdCategory(BaseModel):
@@ -132,37 +110,22 @@ class PetsUpdateCategoryModel(BaseModel):
 
 
 class DeletePetArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    id: int = Field(..., description="The pet's id.", ge=1)
+    id: int = Field(..., ge=1)
 
 
 class CheckPetExistsArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    id: int = Field(..., description="The pet's id.", ge=1)
+    id: int = Field(..., ge=1)
 
 
 class GetPetPhotoArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    petId: int = Field(..., description="The pet's id.")
+    petId: int
 
 
 class UploadPetPhotoArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    petId: int = Field(..., description="The pet's id.")
+    petId: int
     file: str = Field(..., description="The image file.", json_schema_extra={"contentEncoding": "base64"})
     caption: str | None = Field(None, description="A caption shown under the photo.", max_length=280)
-    fields: str | None = Field(
-        None,
-        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
-    )
+    fields: str | None = None
 
 
 class UploadPetPhotoResult(BaseModel):
@@ -172,10 +135,7 @@ class UploadPetPhotoResult(BaseModel):
 
 
 class ReplacePetPhotoArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    petId: int = Field(..., description="The pet's id.")
+    petId: int
     body: str = Field(
         ...,
         description="The request body (application/octet-stream), base64-encoded.",
@@ -204,22 +164,14 @@ class Criteria(BaseModel):
 
 
 class SheltersSearchArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
     near: Near | None = Field(None, description="Centre and radius of the search, e.g. near[lat]=52.5&near[lon]=13.4.")
     services: list[Service] | None = Field(
         None, description="Services every returned shelter must offer, pipe-separated."
     )
     criteria: Criteria | None = Field(None, description="Extra filters as a JSON document.")
-    X_Request_ID: UUID | None = Field(
-        None, alias="X-Request-ID", description="Correlation id echoed back in the response."
-    )
+    X_Request_ID: UUID | None = Field(None, alias="X-Request-ID")
     shelter_session: str | None = Field(None, description="Session cookie of a signed-in shelter employee.")
-    fields: str | None = Field(
-        None,
-        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
-    )
+    fields: str | None = None
 
 
 class Role(StrEnum):
@@ -230,30 +182,18 @@ class Role(StrEnum):
 
 
 class GetSheltersByShelterIdStaffArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
     shelterId: UUID
     role: Role | None = None
-    fields: str | None = Field(
-        None,
-        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
-    )
+    fields: str | None = None
 
 
 class SetIntakeSchemaArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
     shelterId: UUID
     ref: str | None = Field(None, description="URI of a base schema this intake form extends.")
     title: str | None = None
     description: str | None = None
     required: list[str] | None = None
-    fields: str | None = Field(
-        None,
-        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
-    )
+    fields: str | None = None
 
 
 class SetIntakeSchemaResult(BaseModel):
@@ -279,18 +219,12 @@ class Metadata(BaseModel):
 
 
 class RegisterVolunteerArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
     shelterId: UUID
     fullName: str = Field(..., max_length=120)
     email: EmailStr
     availability: list[AvailabilityEnum] | None = None
     metadata: Metadata | None = Field(None, description="Where the volunteer heard about us.")
-    fields: str | None = Field(
-        None,
-        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
-    )
+    fields: str | None = None
 
 
 class RegisterVolunteerResult(BaseModel):
@@ -321,14 +255,8 @@ class Body1(BaseModel):
 
 
 class CreateAdoptionArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
     body: Body | Body1
-    fields: str | None = Field(
-        None,
-        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
-    )
+    fields: str | None = None
 
 
 class Status5(StrEnum):
@@ -363,9 +291,6 @@ class UpdateOwnerCategory1(BaseModel):
 
 
 class CreatePetArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
     name: str = Field(..., examples=["Rex"], max_length=64)
     species: Species
     birthDate: date | None = None
@@ -374,13 +299,8 @@ class CreatePetArguments(BaseModel):
     microchipId: str | None = Field(None, description="ISO 11784 microchip number.", pattern="^[0-9]{15}$")
     weightKg: float | None = Field(None, gt=0.0)
     category: CreatePetCategory | None = None
-    X_Request_ID: UUID | None = Field(
-        None, alias="X-Request-ID", description="Correlation id echoed back in the response."
-    )
-    fields: str | None = Field(
-        None,
-        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
-    )
+    X_Request_ID: UUID | None = Field(None, alias="X-Request-ID")
+    fields: str | None = None
 
 
 class BodyItem(BaseModel):
@@ -395,14 +315,8 @@ class BodyItem(BaseModel):
 
 
 class ImportPetsArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
     body: list[BodyItem] = Field(..., description="The pets to register.", max_length=100, min_length=1)
-    fields: str | None = Field(
-        None,
-        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
-    )
+    fields: str | None = None
 
 
 class CreatePetResult(BaseModel):
@@ -460,10 +374,7 @@ class PetsGetByIdOwner(BaseModel):
 
 
 class PetsUpdateArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    id: int = Field(..., description="The pet's id.", ge=1)
+    id: int = Field(..., ge=1)
     name: str = Field(..., examples=["Rex"], max_length=64)
     species: PetsUpdateSpecies
     nickname: str | None = Field(None, description="What the staff call the pet, if anything.")
@@ -476,10 +387,7 @@ class PetsUpdateArguments(BaseModel):
     tags: list[str] | None = None
     parent: PetsUpdatePet | None = Field(None, description="The pet's mother or father, if also known to the shelter.")
     owner: PetsUpdateOwner | None = None
-    fields: str | None = Field(
-        None,
-        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
-    )
+    fields: str | None = None
 
 
 class PetsUpdateOwner(BaseModel):
@@ -533,19 +441,13 @@ class PetsUpdateOwnerModel(BaseModel):
 
 
 class UpdateOwnerArguments(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
     ownerId: int
     name: str
     email: EmailStr
     phone: str | None = None
     password: SecretStr | None = Field(None, min_length=12)
     pets: list[UpdateOwnerPet] | None = None
-    fields: str | None = Field(
-        None,
-        description="Optional JMESPath expression applied to the JSON result, to return only what you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.",
-    )
+    fields: str | None = None
 
 
 class UpdateOwnerOwner(BaseModel):

@@ -4,7 +4,12 @@ prompt for agents that call these tools."""
 INSTRUCTIONS = (
     "The Pet Shelter API lets animal shelters publish the pets in their care, accept "
     "adoption requests and manage volunteers. All timestamps are UTC and all weights are in "
-    "kilograms."
+    "kilograms.\n"
+    "\n"
+    "Arguments that mean the same in every tool that has them:\n"
+    "- fields: Optional JMESPath expression applied to the JSON result, to return only what "
+    "you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.\n"
+    "- X-Request-ID: Correlation id echoed back in the response."
 )
 
 SYSTEM_PROMPT = (

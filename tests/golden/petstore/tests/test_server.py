@@ -12,7 +12,7 @@ from mcp import Client, StdioServerParameters
 from pet_shelter_mcp import auth, models
 from pet_shelter_mcp.main import load_tools
 from pet_shelter_mcp.runtime.mock import example_value
-from pet_shelter_mcp.runtime.validation import argument_problems, compile_validator
+from pet_shelter_mcp.runtime.validation import argument_problems, compile_validator, prepare_arguments
 
 TOOLS = load_tools()
 # Test credentials by scheme: basic takes user:password; an oauth2 value without ':' is a ready token (with
@@ -56,7 +56,11 @@ async def test_every_tool_is_served_and_reaches_the_upstream(upstream: Any) -> N
             before = len(upstream.received)
             result = await client.call_tool(name, arguments)
             text = "\n".join(getattr(item, "text", "") for item in result.content)
-            if argument_problems(compile_validator(entry["inputSchema"]), arguments):
+            # Checked as the server checks a call: against what the API accepts (argumentCheck, when the tools were
+            # built for a client profile or a schema budget), else the inputSchema.
+            check = TOOLS["table"][name].get("argumentCheck")
+            validator = compile_validator((check or {}).get("schema") or entry["inputSchema"], arguments=True)
+            if argument_problems(validator, prepare_arguments(arguments, check, validator)):
                 # The generated example cannot satisfy this schema (e.g. a pattern): the server must say so.
                 assert result.is_error and text.startswith("Invalid arguments"), (name, text)
                 assert len(upstream.received) == before
