@@ -363,7 +363,26 @@ confuse the upstream request."""
 
 def _claims(value: Any, location: Location) -> Mapping[str, tuple[str, ...]]:
     data = _mapping(value, location, "a mapping of claim → value (or list of values)")
-    return {str(claim): _strings(accepted, location.child(str(claim))) for claim, accepted in data.items()}
+    if not data:  # no claim to match would let every valid token in as this client
+        raise ConfigError(location, "name at least one claim the caller's JWT must have, e.g. {sub: ...}")
+    claims = {str(claim): _strings(accepted, location.child(str(claim))) for claim, accepted in data.items()}
+    for claim, accepted in claims.items():
+        if not accepted:
+            raise ConfigError(location.child(claim), "give at least one accepted value")
+    return claims
+
+
+def _client_list(data: Mapping[str, Any], key: str, location: Location) -> tuple[str, ...]:
+    """A client's `tools` or `tags`: left out means no limit by it, so an empty one is refused rather than read
+    as every tool."""
+    if key not in data:
+        return ()
+    names = _strings(data[key] if data[key] is not None else [], location.child(key))
+    if not names:
+        raise ConfigError(
+            location.child(key), f"empty: name the {key} this client may use, or leave `{key}` out for every tool"
+        )
+    return names
 
 
 def _client(name: str, value: Any, location: Location) -> ClientConfig:
@@ -399,8 +418,8 @@ def _client(name: str, value: Any, location: Location) -> ClientConfig:
         key_env=key_env,
         key_sha256=digest.lower() if digest else None,
         jwt=_claims(data["jwt"], location.child("jwt")) if "jwt" in data else None,
-        tools=_strings(data.get("tools", []), location.child("tools")),
-        tags=_strings(data.get("tags", []), location.child("tags")),
+        tools=_client_list(data, "tools", location),
+        tags=_client_list(data, "tags", location),
         rate_limit=rate,
         location=location,
     )

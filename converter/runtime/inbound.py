@@ -183,7 +183,9 @@ class CallerVerifier:
                 logger.info("JWT refused: its claims match no client of the config")
                 return None
         scope = claims.get("scope")
-        scopes = scope.split() if isinstance(scope, str) else [s for s in claims.get("scp") or [] if isinstance(s, str)]
+        scp = claims.get("scp")
+        listed = scp if isinstance(scp, list) else scp.split() if isinstance(scp, str) else []
+        scopes = scope.split() if isinstance(scope, str) else [s for s in listed if isinstance(s, str)]
         exp = claims.get("exp")
         return CallerToken(
             token=token,

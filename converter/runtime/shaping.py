@@ -90,8 +90,15 @@ def shape_text(value: Any, shaping: Shaping, *, fields: str | None = None, proje
     """The text a model is shown of a JSON value: projected (`projection`, compiled from the `fields` text),
     cleaned, cut, rendered, with notes after it."""
     cuts: dict[str, list[int]] = {}
+    failed = None
     if projection is not None:
-        value = projection.search(value)
+        from jmespath.exceptions import JMESPathError  # noqa: PLC0415
+
+        try:
+            value = projection.search(value)
+        except JMESPathError as err:  # e.g. a function given the wrong type: known only now, with the result
+            failed = (str(err).splitlines()[0] if str(err) else type(err).__name__)[:200]
+            projection = None
     cleaned = _clean(value, shaping, path="", cuts=cuts)
     value = None if cleaned is _EMPTY else cleaned
     text = render_compact(value)
@@ -103,6 +110,11 @@ def shape_text(value: Any, shaping: Shaping, *, fields: str | None = None, proje
         more = f"ask for less with `{shaping.fields_arg}`" if shaping.fields_arg else "ask for less"
         notes.append(f"cut at {shaping.max_chars:,} of {len(text):,} characters; {more}")
         text = text[: shaping.max_chars]
+    if failed is not None:
+        # The request itself succeeded (it may have changed something): show the whole result, not an error.
+        notes.insert(
+            0, f"{shaping.fields_arg or 'fields'} `{fields}` could not be applied ({failed}); the whole result is shown"
+        )
     if notes:
         text += "\n" + "\n".join(f"[{note}]" for note in notes)
     return text

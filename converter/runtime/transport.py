@@ -79,7 +79,10 @@ def _default_context(environ: Mapping[str, str]) -> ssl.SSLContext:
     """The CAs httpx would trust by default: `SSL_CERT_FILE`, `SSL_CERT_DIR`, else certifi's bundle."""
     if environ.get("SSL_CERT_FILE"):
         _readable("SSL_CERT_FILE", environ["SSL_CERT_FILE"])
-        return ssl.create_default_context(cafile=environ["SSL_CERT_FILE"])
+        try:
+            return ssl.create_default_context(cafile=environ["SSL_CERT_FILE"])
+        except ssl.SSLError as err:
+            raise TransportError(f"SSL_CERT_FILE {environ['SSL_CERT_FILE']}: no PEM certificate in it ({err})") from err
     if environ.get("SSL_CERT_DIR"):
         return ssl.create_default_context(capath=environ["SSL_CERT_DIR"])
     import certifi  # noqa: PLC0415  (httpx's own dependency)
@@ -119,7 +122,7 @@ def check_proxies(environ: Mapping[str, str]) -> None:
         variable = f"{scheme.upper()}_PROXY"
         try:
             proxy = httpx.Proxy(url if "://" in url else f"http://{url}")
-        except ValueError as err:  # the message names the URL, which may carry a password: leave it out
+        except (ValueError, httpx.InvalidURL) as err:  # the message names the URL, which may hold a password
             raise TransportError(f"{variable}: not a usable proxy URL (http, https, socks5 or socks5h)") from err
         if proxy.url.scheme.startswith("socks") and importlib.util.find_spec("socksio") is None:
             raise TransportError(f"{variable}: a SOCKS proxy needs the socksio package (pip install 'httpx[socks]')")

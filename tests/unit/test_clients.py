@@ -68,6 +68,11 @@ def test_clients_are_parsed_into_their_fields() -> None:
         ),
         ({"clients": {"bot": {"jwt": {"sub": 5}}}}, "c.yaml#/clients/bot/jwt/sub: expected a list of strings, got 5"),
         ({"clients": ["bot"]}, "c.yaml#/clients: expected a mapping, got a list"),
+        # Empty lists or claims would mean "everything": refused instead.
+        ({"clients": {"bot": {"key_env": "A", "tools": []}}}, "c.yaml#/clients/bot/tools: empty: name the tools"),
+        ({"clients": {"bot": {"key_env": "A", "tags": None}}}, "c.yaml#/clients/bot/tags: empty: name the tags"),
+        ({"clients": {"bot": {"jwt": {}}}}, "c.yaml#/clients/bot/jwt: name at least one claim"),
+        ({"clients": {"bot": {"jwt": {"sub": []}}}}, "c.yaml#/clients/bot/jwt/sub: give at least one accepted value"),
         ({"forward_headers": ["Host"]}, "c.yaml#/forward_headers/0: 'Host' describes the inbound request itself"),
         ({"forward_headers": ["X User"]}, "c.yaml#/forward_headers/0: 'X User' is not an HTTP header name"),
     ],

@@ -111,6 +111,9 @@ async def test_jwts_are_checked_and_their_claims_pick_the_client(signing_key: An
     assert await verifier.verify_token(make(groups=["dev"])) is None  # valid, but no client of the config
     assert await verifier.verify_token(make(aud="https://other.example")) is None
     assert await verifier.verify_token(make(exp=int(time.time()) - 120)) is None
+    for odd in (5, True, "read write"):  # `scp` as the IdP wrote it: no crash, only string scopes kept
+        token = await verifier.verify_token(make(groups=["sre"], scp=odd))
+        assert token is not None and token.scopes == (["read", "write"] if odd == "read write" else [])
     without_clients = CallerVerifier({}, JwtVerifier(issuer=ISSUER, audience=AUDIENCE, jwks=jwks), AccessPolicy())
     token = await without_clients.verify_token(make(azp="portal"))
     assert token is not None and (token.client_id, token.client) == ("portal", None)

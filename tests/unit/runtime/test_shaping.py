@@ -100,3 +100,10 @@ def test_from_table_reads_the_tool_table_entry() -> None:
     )
     assert shaping == Shaping(3, True, ("page",), "result_fields", 500, API)
     assert Shaping.from_table({}, max_chars=10, api_host="") == Shaping(max_chars=10, drop_links=False)
+
+
+def test_a_projection_that_fails_on_the_result_shows_the_whole_result_with_a_note() -> None:
+    body, notes = shaped({"a": 1}, fields="abs(@)")
+    assert body == {"a": 1}
+    assert len(notes) == 1 and notes[0].startswith("[fields `abs(@)` could not be applied (In function abs()")
+    assert notes[0].endswith("; the whole result is shown]")

@@ -104,3 +104,24 @@ def test_a_reset_connection_over_https_is_a_hang_up_too(error: httpx.HTTPError) 
         "TLS with the upstream api.example.com failed: it closed the connection"
     )
     assert describe_failure(error, url=httpx.URL("http://api.example.com/x"), client_cert=False) is None
+
+
+def test_a_ssl_cert_file_without_a_certificate_is_one_line(tmp_path: Path) -> None:
+    pki = make_pki(tmp_path)
+    junk = tmp_path / "junk.pem"
+    junk.write_text("not a certificate\n")
+    with pytest.raises(TransportError, match=r"SSL_CERT_FILE .*junk\.pem: no PEM certificate in it"):
+        tls_context(
+            ca_bundle=None,
+            client_cert=str(pki.client_cert),
+            client_key=str(pki.client_key),
+            insecure=False,
+            environ={"SSL_CERT_FILE": str(junk)},
+        )
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://u:p@h:x"])
+def test_a_proxy_url_httpx_cannot_parse_is_one_line_without_the_url(url: str) -> None:
+    with pytest.raises(TransportError) as info:
+        check_proxies({"HTTPS_PROXY": url})
+    assert str(info.value).startswith("HTTPS_PROXY: not a usable proxy URL") and url not in str(info.value)
