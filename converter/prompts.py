@@ -17,7 +17,7 @@ from typing import Any
 from converter.config import _bool, _check_keys, _kind, _mapping, _string, did_you_mean
 from converter.describe import clean_text, describe_operation, truncate
 from converter.errors import ConfigError, Location
-from converter.runtime.catalog import OPERATIONS_URI, SCHEMA_URI
+from converter.runtime.catalog import GUIDE, OPERATIONS_URI, SCHEMA_URI
 from converter.tools import Prompt, PromptArgument, Tool
 
 __all__ = [
@@ -31,7 +31,7 @@ __all__ = [
     "server_prompts",
 ]
 
-GUIDE_NAME = "use_api"
+GUIDE_NAME = GUIDE
 """The generated "how to use this API" prompt; a config prompt of this name replaces it."""
 INSTRUCTIONS_LIMIT = 2000
 """Characters of the server instructions (spec description and config text together)."""

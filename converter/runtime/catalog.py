@@ -15,7 +15,7 @@ A prompt's template is already split into text and argument names: filling it jo
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 __all__ = ["OPERATIONS_URI", "SCHEMA_PREFIX", "SCHEMA_URI", "PromptError", "catalog_handlers", "render_prompt"]
@@ -52,21 +52,38 @@ def render_prompt(prompt: Mapping[str, Any], arguments: Mapping[str, str] | None
     return "".join(part if index % 2 == 0 else given.get(part, "") for index, part in enumerate(parts))
 
 
-def _read(catalog: Mapping[str, Any], uri: str) -> tuple[str, str] | None:
-    """(MIME type, text) of the resource at `uri`, or None when there is none."""
+def _read(catalog: Mapping[str, Any], uri: str, tools: frozenset[str] | None = None) -> tuple[str, str] | None:
+    """(MIME type, text) of the resource at `uri`, or None when there is none; `tools` (if given) limits
+    `openapi://operations` to their lines."""
     if uri == OPERATIONS_URI and catalog["operations"]:
-        return "text/plain", "\n".join(catalog["operations"]) + "\n"
+        lines = catalog["operations"]
+        if tools is not None:
+            lines = [line for line in lines if line.split(":", 1)[0] in tools]
+        return "text/plain", "\n".join(lines) + "\n"
     schema = catalog["schemas"].get(uri[len(SCHEMA_PREFIX) :]) if uri.startswith(SCHEMA_PREFIX) else None
     if schema is None:
         return None
     return "application/schema+json", json.dumps(schema, ensure_ascii=False, indent=1)
 
 
-def catalog_handlers(catalog: Mapping[str, Any]) -> dict[str, Any]:
+GUIDE = "use_api"
+"""The generated guide to the whole API (its tools by tag): not shown to a caller limited to some tools."""
+
+
+def catalog_handlers(
+    catalog: Mapping[str, Any], *, allowed: Callable[[Any], frozenset[str] | None] | None = None
+) -> dict[str, Any]:
     """The `Server(...)` keyword arguments that serve `catalog` — only for what it holds, so that the server
-    advertises the prompts or resources capability only when there is something to list."""
+    advertises the prompts or resources capability only when there is something to list.
+
+    `allowed` gives the tools the caller of a request may use (None: every tool; see `access.py`): a caller
+    limited to some tools reads only their lines of `openapi://operations` and is not offered the `use_api`
+    guide, which names every tool — it learns no names of tools it was not given."""
     import mcp_types as types  # noqa: PLC0415  (the build side imports this module for its constants)
     from mcp.shared.exceptions import MCPError  # noqa: PLC0415
+
+    def limit(ctx: Any) -> frozenset[str] | None:
+        return allowed(ctx.request) if allowed is not None else None
 
     handlers: dict[str, Any] = {}
     prompts = {prompt["name"]: prompt for prompt in catalog["prompts"]}
@@ -90,11 +107,15 @@ def catalog_handlers(catalog: Mapping[str, Any]) -> dict[str, Any]:
             ]
         )
 
+        limited = types.ListPromptsResult(prompts=[p for p in listed.prompts if p.name != GUIDE])
+
         async def list_prompts(ctx: Any, params: types.PaginatedRequestParams | None) -> types.ListPromptsResult:
-            return listed
+            return listed if limit(ctx) is None else limited
 
         async def get_prompt(ctx: Any, params: types.GetPromptRequestParams) -> types.GetPromptResult:
             prompt = prompts.get(params.name)
+            if prompt is not None and params.name == GUIDE and limit(ctx) is not None:
+                prompt = None
             if prompt is None:
                 raise MCPError(types.INVALID_PARAMS, f"Unknown prompt: {params.name[:100]}")
             try:
@@ -155,7 +176,8 @@ def catalog_handlers(catalog: Mapping[str, Any]) -> dict[str, Any]:
         return templates_result
 
     async def read_resource(ctx: Any, params: types.ReadResourceRequestParams) -> types.ReadResourceResult:
-        found = _read(catalog, params.uri)
+        tools = limit(ctx)
+        found = _read(catalog, params.uri, tools)
         if found is None:
             raise MCPError(types.INVALID_PARAMS, f"Unknown resource: {params.uri[:200]}")
         mime_type, text = found

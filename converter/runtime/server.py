@@ -100,7 +100,7 @@ def build_server(
         get_tool_input_schema=lambda name: tools[name]["inputSchema"] if name in tools else None,
         on_list_tools=list_tools,
         on_call_tool=call_tool,
-        **(catalog_handlers(catalog) if catalog else {}),
+        **(catalog_handlers(catalog, allowed=access.allowed_tools) if catalog else {}),
     )
 
 

@@ -184,3 +184,17 @@ async def test_no_key_or_token_appears_in_the_debug_logs(
     assert "DEBUG" in logs  # the server did log at DEBUG level
     for secret in (ADMIN_KEY, READER_KEY, SHELTERS_KEY, USER_TOKEN):
         assert secret not in logs
+
+
+async def test_a_limited_client_reads_only_its_own_operations_and_no_guide_to_the_rest(server: str) -> None:
+    async with client_with(server, {"X-API-Key": READER_KEY}) as client:
+        read = await client.read_resource("openapi://operations")
+        lines = read.contents[0].text.splitlines()  # type: ignore[union-attr]
+        assert [line.split(":", 1)[0] for line in lines] == ["list_pets", "pets_get_by_id"]
+        assert "use_api" not in {prompt.name for prompt in (await client.list_prompts()).prompts}
+        with pytest.raises(MCPError, match="Unknown prompt: use_api"):
+            await client.get_prompt("use_api")
+    async with client_with(server, {"X-API-Key": ADMIN_KEY}) as client:  # an unrestricted key reads it all
+        read = await client.read_resource("openapi://operations")
+        assert len(read.contents[0].text.splitlines()) == 17  # type: ignore[union-attr]
+        assert "use_api" in {prompt.name for prompt in (await client.list_prompts()).prompts}
