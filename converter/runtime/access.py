@@ -24,6 +24,10 @@ __all__ = ["AccessControl", "AccessPolicy", "CallerToken", "Client", "key_digest
 ANONYMOUS = "anonymous"
 """The rate-limit bucket of callers without credentials (stdio, or HTTP on loopback without authentication)."""
 
+KEY_AS_BEARER = "oa2mcp.api_key_as_bearer"
+"""Request state set by `inbound.ApiKeyHeader`: the Authorization header was made from X-API-Key (the caller's
+MCP key), so it is never forwarded upstream."""
+
 
 def key_digest(key: str) -> bytes:
     """SHA-256 of a static key: what is kept in memory and compared, never the key itself."""
@@ -187,4 +191,9 @@ class AccessControl:
         headers = getattr(request, "headers", None)
         if not self._forward or headers is None:
             return {}
-        return {name: headers[name] for name in self._forward if name in headers}
+        made = getattr(request, "scope", {}).get("state", {}).get(KEY_AS_BEARER, False)
+        return {
+            name: headers[name]
+            for name in self._forward
+            if name in headers and not (made and name.lower() == "authorization")
+        }

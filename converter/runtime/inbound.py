@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .access import AccessPolicy, CallerToken, key_digest
+from .access import KEY_AS_BEARER, AccessPolicy, CallerToken, key_digest
 
 __all__ = [
     "API_KEYS_ENV",
@@ -213,7 +213,9 @@ class ApiKeyHeader:
             headers = scope["headers"]
             key = next((value for name, value in headers if name == b"x-api-key"), None)
             if key is not None and not any(name == b"authorization" for name, _ in headers):
-                scope = {**scope, "headers": [*headers, (b"authorization", b"Bearer " + key)]}
+                headers = [*headers, (b"authorization", b"Bearer " + key)]
+                # Marked, so that `forward_headers: [Authorization]` never sends the caller's MCP key upstream.
+                scope = {**scope, "headers": headers, "state": {**scope.get("state", {}), KEY_AS_BEARER: True}}
         await self.app(scope, receive, send)
 
 

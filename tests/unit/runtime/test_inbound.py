@@ -217,3 +217,20 @@ def test_only_allowlisted_headers_are_forwarded() -> None:
     request = FakeRequest(headers={"x-user-token": "u", "authorization": "Bearer k", "x-other": "o"})
     assert control.forwarded_headers(request) == {"x-user-token": "u"}
     assert AccessControl.everyone(LISTING).forwarded_headers(request) == {}
+
+
+async def test_an_authorization_made_from_x_api_key_is_never_forwarded_even_when_authorization_is() -> None:
+    scopes: list[Any] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        scopes.append(scope)
+
+    await ApiKeyHeader(app)({"type": "http", "headers": [(b"x-api-key", b"mcp-key")]}, None, None)
+    control = AccessControl(
+        AccessPolicy.from_data({"forward_headers": ["Authorization"]}, environ={}), LISTING, default_rate=None
+    )
+    made = FakeRequest(headers={"authorization": "Bearer mcp-key"})
+    made.scope = scopes[0]
+    assert control.forwarded_headers(made) == {}  # the caller's MCP key, turned into a bearer token: kept here
+    own = FakeRequest(headers={"authorization": "Bearer user-token"})
+    assert control.forwarded_headers(own) == {"authorization": "Bearer user-token"}
