@@ -49,10 +49,8 @@ class Shaping:
     """The upstream host: `*_url` fields pointing there are links back into the API."""
 
     @classmethod
-    def from_table(cls, entry: Mapping[str, Any] | None, *, max_chars: int, api_host: str) -> Shaping:
-        """The shaping of a tool table entry's `response` (None or absent: only compact rendering and the
-        character limit)."""
-        entry = entry or {}
+    def from_table(cls, entry: Mapping[str, Any], *, max_chars: int, api_host: str) -> Shaping:
+        """The shaping a tool table entry's `response` asks for, within the server's character limit."""
         return cls(
             max_items=entry.get("maxItems"),
             drop_links=bool(entry.get("dropLinks", False)),
