@@ -311,7 +311,7 @@ def _make_caller(spec: str | None, kwargs: dict[str, Any], *, use_cache: bool = 
         pinned = pinned_names(served.table, config.tools)
     try:
         caller = make_caller(served.table, served.security, kwargs, environ=os.environ)
-        tools = tools_mode(kwargs, listing=served.listing, caller=caller, pinned=pinned)
+        tools = tools_mode(kwargs, listing=served.listing, caller=caller, pinned=pinned, catalog=served.catalog)
     except StartError as err:  # one line, as for a bad spec: the message names the option
         raise ConverterError(None, str(err)) from err
     return served, caller, tools

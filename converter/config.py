@@ -151,6 +151,10 @@ class Config:
     deprecated: DeprecatedPolicy = DeprecatedPolicy.INCLUDE
     tools: Mapping[str, ToolOverride] = field(default_factory=dict)
     description_max_chars: int | None = None
+    description_body_chars: int | None = None
+    """`descriptions.body_chars`: a tool description's text past its summary (0: no cut; None: the default)."""
+    argument_description_chars: int | None = None
+    """`descriptions.argument_chars`: each argument's and property's description (0: no cut; None: the default)."""
     max_tools: int = DEFAULT_MAX_TOOLS
     max_tokens: int = DEFAULT_MAX_TOKENS
     response: Mapping[str, Any] = field(default_factory=dict)
@@ -479,7 +483,7 @@ def parse_config(data: Any, *, location: Location) -> Config:
     if deprecated not in ("include", "exclude"):
         raise ConfigError(location.child("deprecated"), f"expected include or exclude, got {_kind(deprecated)}")
     descriptions = _mapping(top.get("descriptions", {}), location.child("descriptions"))
-    _check_keys(descriptions, ("max_chars",), location.child("descriptions"))
+    _check_keys(descriptions, ("max_chars", "body_chars", "argument_chars"), location.child("descriptions"))
     budget = _mapping(top.get("budget", {}), location.child("budget"))
     _check_keys(budget, ("max_tools", "max_tokens"), location.child("budget"))
     tools = _tools(top.get("tools", {}), location.child("tools"))
@@ -508,6 +512,14 @@ def parse_config(data: Any, *, location: Location) -> Config:
         tools=tools,
         description_max_chars=_positive_int(descriptions["max_chars"], location.child("descriptions", "max_chars"))
         if "max_chars" in descriptions
+        else None,
+        description_body_chars=_count(descriptions["body_chars"], location.child("descriptions", "body_chars"))
+        if "body_chars" in descriptions
+        else None,
+        argument_description_chars=_count(
+            descriptions["argument_chars"], location.child("descriptions", "argument_chars")
+        )
+        if "argument_chars" in descriptions
         else None,
         max_tools=_positive_int(budget.get("max_tools", DEFAULT_MAX_TOOLS), location.child("budget", "max_tools")),
         max_tokens=_positive_int(budget.get("max_tokens", DEFAULT_MAX_TOKENS), location.child("budget", "max_tokens")),

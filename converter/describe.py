@@ -20,6 +20,8 @@ __all__ = [
     "describe_errors",
     "describe_operation",
     "describe_returns",
+    "description_sentences",
+    "error_notes",
     "html_to_text",
     "markdown_to_text",
     "plain_description",
@@ -27,6 +29,7 @@ __all__ = [
     "restates",
     "tool_title",
     "truncate",
+    "without_boilerplate",
 ]
 
 ELLIPSIS = "…"
@@ -737,6 +740,9 @@ def _schema_phrase(schema: object, *, nested: bool = False) -> str:
         if isinstance(parts, list) and parts:
             if len(parts) == 1:
                 return _schema_phrase(parts[0], nested=nested)
+            named = [name for name in map(ref_name, parts) if name is not None]
+            if keyword == "allOf" and len(named) == 1:
+                return named[0]  # `issue` with a few more properties is still an issue
             phrases = [_schema_phrase(part, nested=True) for part in parts]
             return " or ".join(phrases) if keyword != "allOf" and len(parts) <= 3 and all(phrases) else ""
     kind = schema.get("type")
@@ -788,7 +794,7 @@ def _is_json(content_type: str) -> bool:
     return essence.endswith(("/json", "+json")) or essence == "*/*"
 
 
-def describe_errors(responses: Sequence[Response]) -> str:
+def describe_errors(responses: Sequence[Response], *, leave_out: frozenset[str] | None = None) -> str:
     """``"Errors: 404: no such pet; 422: validation failed."`` from the documented 4xx/5xx responses.
 
     A status whose description only restates it ("Not found") is listed bare, statuses that share a
@@ -797,6 +803,10 @@ def describe_errors(responses: Sequence[Response]) -> str:
 
     Args:
         responses: The operation's documented responses.
+        leave_out: For the short form a model is shown with each tool: only the errors whose description
+            says something, and not one of these (the notes an API gives in many operations, see
+            `converter.shared_text.SharedText`). A model learns a status when it gets one; what it can use
+            beforehand is "409: if sha was provided and the head did not match".
 
     Returns:
         One sentence, or ``""`` when no error is documented.
@@ -812,6 +822,8 @@ def describe_errors(responses: Sequence[Response]) -> str:
             if not has_success or not text:
                 continue
             status = "other"
+        if leave_out is not None and (not text or text in leave_out):
+            continue
         by_text.setdefault(text, []).append(status)
     if not by_text:
         return ""
@@ -844,10 +856,17 @@ def restates(text: str, *, context: str) -> bool:
 
 @functools.lru_cache(maxsize=4096)
 def _restates(text: str, context: str) -> bool:
-    return not (_stems(text) - _stems(context) - _STOP_WORDS - _EMPTY_STEMS)
+    context_stems = _stems(context)
+    rest = _stems(text) - context_stems - _STOP_WORDS - _EMPTY_STEMS
+    if rest and context_stems & _ID_NAMES:
+        rest -= _ID_STEMS  # "artifact_id: The unique identifier of the artifact."
+    return not rest
 
 
 _EMPTY_STEMS = frozenset(_stems(" ".join(_EMPTY_WORDS)))
+_ID_NAMES = frozenset({"id", "number"})
+# What an argument named `…_id` or `…_number` is, said in other words: "The number that identifies the pull request".
+_ID_STEMS = frozenset(_stems("unique identifier identifies identify identifying id number"))
 
 
 def _drop_restatement(body: str, summary: str) -> str:
@@ -873,6 +892,8 @@ def describe_operation(
     limit: int = 1000,
     responses: Sequence[Response] = (),
     boilerplate: frozenset[str] = frozenset(),
+    body_chars: int | None = None,
+    errors_left_out: frozenset[str] | None = None,
 ) -> str:
     """Build a tool description: the summary, the description trimmed to fit, what it returns, its errors.
 
@@ -882,8 +903,11 @@ def describe_operation(
         deprecated: Whether the operation is deprecated; adds ``"Deprecated. "`` in front.
         limit: Maximum length of the result.
         responses: The operation's documented responses, for the ``Returns:`` and ``Errors:`` lines.
-        boilerplate: Paragraphs (as `plain_description` gives them) left out: text the API repeats in many
-            operations (see `converter.shared_text`).
+        boilerplate: Paragraphs and sentences (as `plain_description` gives them) left out: text the API
+            repeats in many operations (see `converter.shared_text`).
+        body_chars: The description's text past the summary is cut to this many characters (None: only to fit
+            `limit`): the short form a model is shown with every tool, the rest read on demand.
+        errors_left_out: For that short form: the `describe_errors` `leave_out` (None: every error).
 
     Returns:
         Paragraphs of plain text: the summary as a sentence (left out when the description starts with it),
@@ -894,7 +918,7 @@ def describe_operation(
     head = plain_text(summary).replace("\n\n", " ")
     body = plain_description(description)
     if boilerplate and body:
-        body = "\n\n".join(p for p in body.split("\n\n") if p not in boilerplate)
+        body = without_boilerplate(body, boilerplate)
     if head and not head.endswith(tuple(_FINAL_PUNCTUATION)):
         head += "."
     if head and body and _repeats(body, head):
@@ -903,11 +927,45 @@ def describe_operation(
         body = _drop_restatement(body, head)
     if deprecated and not (head or body).casefold().startswith("deprecated"):
         head = f"Deprecated. {head}".rstrip()
-    tail = "\n".join(line for line in (describe_returns(responses), describe_errors(responses)) if line)
+    if body_chars is not None and len(body) > body_chars:
+        body = truncate(body, limit=body_chars) if body_chars >= _MIN_BODY_CHARS else ""
+    errors = describe_errors(responses, leave_out=errors_left_out)
+    tail = "\n".join(line for line in (describe_returns(responses), errors) if line)
     room = limit - sum(len(part) + 2 for part in (head, tail) if part)
     if body and len(body) > room:
         body = truncate(body, limit=room) if room >= _MIN_BODY_CHARS else ""
     return truncate("\n\n".join(part for part in (head, body, tail) if part), limit=limit)
+
+
+def description_sentences(text: str) -> list[str]:
+    """The sentences of a paragraph of `plain_description` text, stripped."""
+    return [sentence.strip() for sentence in _SENTENCE_RE.findall(text) if sentence.strip()]
+
+
+def without_boilerplate(body: str, boilerplate: frozenset[str]) -> str:
+    """`body` (plain text) without its paragraphs and sentences that are in `boilerplate`."""
+    kept = []
+    for paragraph in body.split("\n\n"):
+        if paragraph in boilerplate:
+            continue
+        sentences = _SENTENCE_RE.findall(paragraph)
+        text = paragraph
+        if any(sentence.strip() in boilerplate for sentence in sentences):
+            text = "".join(s for s in sentences if s.strip() not in boilerplate).strip()
+        if text:
+            kept.append(text)
+    return "\n\n".join(kept)
+
+
+def error_notes(responses: Sequence[Response]) -> set[str]:
+    """What the descriptions of an operation's error responses say (`describe_errors` lists them)."""
+    notes = set()
+    for response in responses:
+        if response.status[:1] in "45":
+            note = _response_note(response.description, response.status.upper(), error=True)
+            if note:
+                notes.add(note)
+    return notes
 
 
 def describe_argument(description: str, *, limit: int = 300) -> str:

@@ -20,7 +20,7 @@ from converter.model import JsonObject
 from converter.profiles import SchemaRules
 from converter.shape import COLLAPSED, Shaped, shape_schema
 
-__all__ = ["FitCache", "Fitted", "collapse_schema", "fit_definition", "shown_size"]
+__all__ = ["FitCache", "Fitted", "collapse_schema", "cut_descriptions", "fit_definition", "shown_size"]
 
 # Each step trims a little more: a description cut of the schema at a depth (arguments are depth 1, their
 # properties 2 and deeper) to some characters (0: left out), or the tool description shortened to a level.
@@ -168,6 +168,13 @@ def _shape(schema: JsonObject, rules: SchemaRules, *, collapsed: bool = False) -
 
 
 _PORTABLE = SchemaRules()
+
+
+def cut_descriptions(schema: JsonObject, *, chars: int, cache: FitCache | None = None) -> JsonObject:
+    """`schema` (an inputSchema) with every argument's and property's description cut to `chars` characters at a
+    sentence end or word boundary (`cache`: shared by one API's tools, as `fit_definition`'s)."""
+    cut: JsonObject = _Cutter({1: chars}, cache or FitCache()).cut(schema, 0)
+    return cut
 
 
 def collapse_schema(schema: JsonObject, *, budget: int) -> JsonObject | None:

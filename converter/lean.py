@@ -26,6 +26,8 @@ __all__ = ["EXAMPLE_CHARS", "Leaner", "lean_schema"]
 EXAMPLE_CHARS = 60
 """An example longer than this (as compact JSON) is left out; of several, only the first is kept."""
 _IDENTIFIER_RE = re.compile(r"^[\w.$:/\\-]+$")
+# What a boolean's description says of any boolean: "has_wiki: Either true to enable the wiki or false to disable it."
+_BOOLEAN_WORDS = " either true false enable enabled disable disabled them it"
 _DEFAULT_VALUED: dict[str, tuple[Any, ...]] = {
     "additionalProperties": (True, {}),
     "deprecated": (False,),
@@ -93,7 +95,13 @@ class Leaner:
             elif key in SCHEMA_LIST_KEYWORDS and isinstance(value, list):
                 out[key] = [self.node(v, name=name, parent_description=own, depth=depth + 1) for v in value]
             elif not top and self._drops(
-                key, value, name=name, description=own, parent_description=parent_description, argument=depth == 1
+                key,
+                value,
+                name=name,
+                description=own,
+                parent_description=parent_description,
+                argument=depth == 1,
+                boolean=schema.get("type") == "boolean",
             ):
                 continue
             elif top and key == "additionalProperties" and value is False:
@@ -105,7 +113,15 @@ class Leaner:
         return out
 
     def _drops(
-        self, key: str, value: Any, *, name: str, description: str, parent_description: str, argument: bool
+        self,
+        key: str,
+        value: Any,
+        *,
+        name: str,
+        description: str,
+        parent_description: str,
+        argument: bool,
+        boolean: bool,
     ) -> bool:
         if key in _DEFAULT_VALUED:
             return any(value == default and type(value) is type(default) for default in _DEFAULT_VALUED[key])
@@ -116,6 +132,8 @@ class Leaner:
                 return True
             # An argument's text is read next to the tool's summary; a deeper property's next to its name only.
             context = f"{_words(name)} {self._summary}" if argument else _words(name)
+            if boolean:
+                context += _BOOLEAN_WORDS
             return bool(name) and restates(value, context=context)
         if key == "examples":
             return not isinstance(value, list) or len(json.dumps(value[:1], ensure_ascii=False)) > EXAMPLE_CHARS + 2

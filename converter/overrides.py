@@ -140,6 +140,7 @@ def apply_override(tool: Tool, override: ToolOverride) -> Tool:
         name=override.name or tool.name,
         title=override.title if override.title is not None else tool.title,
         description=override.description if override.description is not None else tool.description,
+        documentation=override.description if override.description is not None else tool.documentation,
         input_schema=schema,
         annotations=annotations,
         binding=binding,

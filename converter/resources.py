@@ -1,11 +1,13 @@
-"""The resources a server offers besides its tools — `openapi://operations` and `openapi://schemas/{name}` — built
-from the selection, and the catalog (prompts and resources) as the runtime reads it.
+"""The resources a server offers besides its tools — `openapi://operations`, `openapi://operations/{name}` and
+`openapi://schemas/{name}` — built from the selection, and the catalog (prompts and resources) as the runtime
+reads it.
 
 Only what the selected tools use: an excluded operation has no line, and a schema only it refers to is absent.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -24,7 +26,7 @@ from converter.schemas import (
 )
 from converter.tools import Tool, ToolSet
 
-__all__ = ["catalog_json", "operation_lines", "used_schemas"]
+__all__ = ["catalog_json", "documented", "operation_lines", "used_schemas"]
 
 
 def _root_refs(operation: Operation) -> list[str]:
@@ -105,10 +107,88 @@ def operation_lines(tools: Sequence[Tool]) -> list[str]:
     return lines
 
 
+DOCUMENTATION_PAGE_CHARS = 30_000
+"""At most this many characters of one tool's documentation page (the rest cut, with a note)."""
+_DOC_DEPTH = 2
+"""Arguments and their properties this deep are listed (an argument is depth 1)."""
+
+
+def documented(tool: Tool) -> Tool:
+    """`tool` with its documentation page, `openapi://operations/{name}`: its method and path, the operation's
+    whole description (`Tool.documentation` as built: uncut, every error), and each argument's description — and
+    its properties', three levels down — as the inputSchema has it before tools/list shortens it (or says it once
+    for many tools)."""
+    lines = [_line(f"{tool.binding.method} {tool.binding.path}")]
+    text = tool.documentation or tool.description
+    if text:
+        lines += ["", text]
+    arguments = _argument_lines(tool.input_schema, defs=tool.input_schema.get("$defs") or {}, depth=1, seen=set())
+    if arguments:
+        lines += ["", "Arguments:", *arguments]
+    page = f"{tool.name}: " + "\n".join(lines)
+    if len(page) > DOCUMENTATION_PAGE_CHARS:
+        page = page[:DOCUMENTATION_PAGE_CHARS].rsplit("\n", 1)[0] + "\n(… cut: the inputSchema has the rest)"
+    return dataclasses.replace(tool, documentation=page)
+
+
+def _argument_lines(schema: Any, *, defs: dict[str, Any], depth: int, seen: set[str]) -> list[str]:
+    """`- name (required): description` for each property of `schema` (an object schema, or one whose `items`,
+    `allOf`/`anyOf`/`oneOf` branches or `$ref` into `defs` is), and its own properties' lines below it, indented."""
+    lines: list[str] = []
+    for name, prop, required in _properties(schema, defs=defs, seen=seen):
+        about = _description_of(prop)
+        head = "  " * (depth - 1) + f"- {name}" + (" (required)" if required else "")
+        lines.append(f"{head}: {_line(about)}" if isinstance(about, str) and about else head)
+        if depth < _DOC_DEPTH:
+            lines += _argument_lines(prop, defs=defs, depth=depth + 1, seen=seen)
+    return lines
+
+
+def _description_of(schema: Any) -> str | None:
+    """A schema's description, or its first `anyOf`/`oneOf` branch's (`{"oneOf": [{"type": "string", "description":
+    …}, {"type": "number"}]}`)."""
+    if not isinstance(schema, dict):
+        return None
+    own = schema.get("description")
+    if isinstance(own, str) and own:
+        return own
+    for keyword in ("anyOf", "oneOf"):
+        for branch in schema.get(keyword) or ():
+            about = branch.get("description") if isinstance(branch, dict) else None
+            if isinstance(about, str) and about:
+                return about
+    return None
+
+
+def _properties(schema: Any, *, defs: dict[str, Any], seen: set[str]) -> list[tuple[str, Any, bool]]:
+    """The properties `schema` describes, with whether each is required; a `$def` is opened once per page."""
+    if not isinstance(schema, dict):
+        return []
+    found: list[tuple[str, Any, bool]] = []
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        name = ref[len("#/$defs/") :]
+        if name not in seen and name in defs:
+            seen.add(name)
+            found += _properties(defs[name], defs=defs, seen=seen)
+    properties = schema.get("properties")
+    if isinstance(properties, dict):
+        required = set(schema.get("required") or ())
+        found += [(name, prop, name in required) for name, prop in properties.items()]
+    items = schema.get("items")
+    if isinstance(items, dict):
+        found += _properties(items, defs=defs, seen=seen)
+    for keyword in ("allOf", "anyOf", "oneOf"):
+        for branch in schema.get(keyword) or ():
+            found += _properties(branch, defs=defs, seen=seen)
+    return found
+
+
 def catalog_json(toolset: ToolSet) -> dict[str, Any]:
     """The prompts and resources as the runtime serves them (`converter.runtime.catalog`)."""
     return {
         "prompts": [prompt.to_json() for prompt in toolset.prompts],
         "operations": operation_lines(toolset.tools),
         "schemas": dict(toolset.schemas),
+        "docs": {tool.name: tool.documentation for tool in toolset.tools if tool.documentation},
     }

@@ -27,7 +27,9 @@ FIELDS_DESCRIPTION = (
     "Optional JMESPath expression applied to the JSON result, to return only what you need: "
     "e.g. `name`, `items[].{id: id, title: title}`, `length(items)`."
 )
-FIELDS_HINT = "Pass `{arg}` (JMESPath) to return only part of the result."
+FIELDS_HINT = "`{arg}` (JMESPath) picks part of the result."
+RETURNS_HINT = "; `{arg}` (JMESPath) picks parts."
+"""Added to the description's `Returns:` line, when it has one (else `FIELDS_HINT` is a line of its own)."""
 
 # Query parameters that page through a list, by the names APIs commonly give them: where the page starts, and
 # how big it is. The note on a cut list names them only when there is a way to move (a size alone is no paging).
@@ -82,11 +84,7 @@ def shape_tool(tool: Tool, operation: Operation, settings: ResponseSettings) -> 
             fields_arg: {"type": "string", "description": FIELDS_DESCRIPTION},
         }
         input_schema = {**input_schema, "properties": properties}
-        description = (
-            f"{description}\n{FIELDS_HINT.format(arg=fields_arg)}"
-            if description
-            else FIELDS_HINT.format(arg=fields_arg)
-        )
+        description = _with_hint(description, fields_arg)
     response: dict[str, Any] = {
         "maxItems": settings.max_items,
         "dropLinks": settings.drop_links,
@@ -100,6 +98,17 @@ def shape_tool(tool: Tool, operation: Operation, settings: ResponseSettings) -> 
         description=description,
         response={k: v for k, v in response.items() if v is not None},
     )
+
+
+def _with_hint(description: str, arg: str) -> str:
+    """`description` saying in one line that `arg` projects the result: its `Returns:` line, or a line of its own."""
+    lines = description.split("\n")
+    for index, line in enumerate(lines):
+        if line.startswith("Returns: ") and line.endswith("."):
+            lines[index] = line[:-1] + RETURNS_HINT.format(arg=arg)
+            return "\n".join(lines)
+    hint = FIELDS_HINT.format(arg=arg)
+    return f"{description}\n{hint}" if description else hint
 
 
 def _free_name(schema: dict[str, Any]) -> str | None:

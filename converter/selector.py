@@ -7,19 +7,20 @@ from dataclasses import dataclass
 
 from converter.budget import budget_warning
 from converter.config import Config
-from converter.describe import describe_operation, tool_title
+from converter.describe import ELLIPSIS, describe_operation, tool_title
 from converter.errors import ConfigError, Diagnostic, Location
-from converter.fit import FitCache
+from converter.fit import FitCache, cut_descriptions
 from converter.lean import Leaner
 from converter.model import ApiModel, HttpMethod, Operation
 from converter.naming import operation_tool_name, unique_names
 from converter.overrides import apply_override, check_tool_name
 from converter.profiles import DEFAULT_PROFILE, PROFILES, Profile
 from converter.prompts import server_instructions, server_prompts
-from converter.resources import used_schemas
+from converter.resources import documented, used_schemas
 from converter.response_shape import ResponseSettings, shape_tool
+from converter.runtime.catalog import DOCS_URI
 from converter.selection import Selected, select_operations
-from converter.shared_text import boilerplate_paragraphs, share_argument_descriptions
+from converter.shared_text import NOTHING_SHARED, SharedText, share_argument_descriptions, shared_text
 from converter.tailor import tailor_tool
 from converter.tool_schema import build_input, build_mock, build_output
 from converter.tools import Annotations, HttpBinding, Tool, ToolSet
@@ -30,6 +31,12 @@ class Budgets:
     """Size limits applied while building tools."""
 
     description_chars: int = 1000
+    body_chars: int | None = None
+    """A tool description's text past its summary, cut to this many characters (0: only `description_chars`
+    applies; None: `SHORT_CHARS` when there are more tools than the config's `budget.max_tools`, else 0); the
+    whole text is the tool's documentation resource."""
+    argument_chars: int | None = None
+    """Each argument's and property's description in an inputSchema, cut to this (0 and None: as `body_chars`)."""
     instructions_chars: int = 2000
     output_schema_chars: int = 20_000
     mock_schema_chars: int = 200_000
@@ -37,6 +44,20 @@ class Budgets:
     """`--schema-budget`: characters of one tool's name, description and inputSchema (0: no limit; None: the
     default, `DEFAULT_SCHEMA_BUDGET`)."""
 
+
+DOCUMENTATION_CHARS = 20_000
+"""Characters of an operation's description in its documentation resource."""
+
+SHORT_CHARS = 100
+"""Characters of a description's text past the summary, and of each argument's description, that a server with
+more tools than `budget.max_tools` (40) shows: a model pays for every definition on every turn, and reads the rest
+on demand (`openapi://operations/{name}`)."""
+
+DOCUMENTATION_NOTE = (
+    f"Descriptions cut short (…) continue in the resource {DOCS_URI} (a tool's whole documentation: every error, "
+    "each argument's description)."
+)
+"""Said in the instructions when a tool's description or an argument's was cut."""
 
 DEFAULT_SCHEMA_BUDGET = 4000
 """Characters of one tool's definition unless `--schema-budget` says otherwise: about 1,000 tokens."""
@@ -59,11 +80,11 @@ def build_tool(
     api: ApiModel,
     budgets: Budgets,
     with_mock: bool = False,
-    boilerplate: frozenset[str] = frozenset(),
+    shared: SharedText = NOTHING_SHARED,
     leaner: Leaner | None = None,
 ) -> tuple[Tool, list[Diagnostic]]:
-    """Make the tool for one operation (`boilerplate`: description paragraphs to leave out; `leaner`: shared by
-    the tools of one API, so the schemas they share are made lean once).
+    """Make the tool for one operation (`shared`: the text its API repeats, left out of its description;
+    `leaner`: shared by the tools of one API, so the schemas they share are made lean once).
 
     Raises:
         RefError: a schema the tool needs cannot be resolved.
@@ -79,7 +100,16 @@ def build_tool(
             deprecated=operation.deprecated,
             limit=budgets.description_chars,
             responses=operation.responses,
-            boilerplate=boilerplate,
+            boilerplate=shared.boilerplate,
+            body_chars=budgets.body_chars or None,
+            errors_left_out=shared.error_notes,
+        ),
+        documentation=describe_operation(
+            summary=operation.summary,
+            description=operation.description,
+            deprecated=operation.deprecated,
+            limit=DOCUMENTATION_CHARS,
+            responses=operation.responses,
         ),
         input_schema=(leaner or Leaner()).lean(tool_input.schema, summary=operation.summary),
         output_schema=output,
@@ -160,7 +190,8 @@ def select_tools(
     them (with `with_mock`, also what `--mock` answers; without `with_resources`, no schema resources — they
     cost ~0.1 s on GitHub's 1,223 operations, and `inspect` shows tools only), for the client `profile` (a
     name in `converter.profiles.PROFILES`; else the config's, else `portable`) and within the budgets (the
-    config's `descriptions.max_chars` and `schema_budget` apply where `budgets` leaves them at their defaults).
+    config's `descriptions:` and `schema_budget` apply where `budgets` leaves them at their defaults; past the
+    config's `budget.max_tools` tools, descriptions are short by default: `SHORT_CHARS`).
 
     Raises:
         RefError: a schema a selected tool needs cannot be resolved.
@@ -170,6 +201,10 @@ def select_tools(
     budgets = budgets or Budgets()
     if config is not None and config.description_max_chars is not None:
         budgets = dataclasses.replace(budgets, description_chars=config.description_max_chars)
+    if config is not None and config.description_body_chars is not None:
+        budgets = dataclasses.replace(budgets, body_chars=config.description_body_chars)
+    if config is not None and config.argument_description_chars is not None:
+        budgets = dataclasses.replace(budgets, argument_chars=config.argument_description_chars)
     if config is not None and config.schema_budget is not None and budgets.schema_chars is None:
         budgets = dataclasses.replace(budgets, schema_chars=config.schema_budget)
     client = PROFILES[profile or (config.client_profile if config is not None else None) or DEFAULT_PROFILE.name]
@@ -180,10 +215,16 @@ def select_tools(
     response_settings = ResponseSettings().merged(dict(config.response)) if config is not None else ResponseSettings()
     selected, diagnostics = select_operations(api.operations, config)
     config = config or Config()
+    short = SHORT_CHARS if len(selected) > config.max_tools else 0
+    budgets = dataclasses.replace(
+        budgets,
+        body_chars=short if budgets.body_chars is None else budgets.body_chars,
+        argument_chars=short if budgets.argument_chars is None else budgets.argument_chars,
+    )
     names = _tool_names(selected, client)
     tools = []
     diagnostics = [*api.diagnostics, *diagnostics]
-    boilerplate = boilerplate_paragraphs(api.operations) if selected else frozenset()
+    shared = shared_text(api.operations) if selected else SharedText()
     leaner = Leaner()
     for item, name in zip(selected, names, strict=True):
         tool, notes = build_tool(
@@ -192,7 +233,7 @@ def select_tools(
             api=api,
             budgets=budgets,
             with_mock=with_mock,
-            boilerplate=boilerplate,
+            shared=shared,
             leaner=leaner,
         )
         if item.override is not None:
@@ -200,12 +241,17 @@ def select_tools(
             settings = response_settings.merged(dict(item.override.response))
         else:
             settings = response_settings
-        tools.append(shape_tool(tool, item.operation, settings))
+        tools.append(documented(shape_tool(tool, item.operation, settings)))
         diagnostics.extend(notes)
     tools, glossary = share_argument_descriptions(tools)
     cache = FitCache()
+    shortened = any(ELLIPSIS in tool.description for tool in tools)
     for index, (item, tool) in enumerate(zip(selected, tools, strict=True)):
         where = item.operation.location
+        if budgets.argument_chars:
+            schema = cut_descriptions(tool.input_schema, chars=budgets.argument_chars, cache=cache)
+            shortened = shortened or schema is not tool.input_schema
+            tool = dataclasses.replace(tool, input_schema=schema)  # noqa: PLW2901
         tools[index], notes = tailor_tool(
             tool, profile=client, budget=budget, where=where, quiet=budgets.schema_chars is None, cache=cache
         )
@@ -223,6 +269,7 @@ def select_tools(
             for part in (
                 server_instructions(api.description, config.instructions, limit=budgets.instructions_chars),
                 glossary,
+                DOCUMENTATION_NOTE if shortened else "",
             )
             if part
         ),

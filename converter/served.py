@@ -26,7 +26,7 @@ from converter.tools import ToolSet, binding_to_json
 
 logger = logging.getLogger("oa2mcp.cache")
 
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 
 _SHARED_WITH_LISTING = frozenset({"inputSchema", "outputSchema"})
 

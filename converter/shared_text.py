@@ -1,9 +1,11 @@
 """Text an API repeats across its operations, said once instead of in every tool a model is shown.
 
-Two kinds: paragraphs many operation descriptions share word for word (GitHub's "OAuth app tokens … need the
-repo scope to use this endpoint.", its custom media types note), which tell a model nothing it can act on and are
-left out; and argument descriptions many tools share (GitHub's `owner`, `repo`, `per_page` in hundreds of tools),
-which move to the server's instructions, stated once for every tool that has the argument.
+Three kinds: paragraphs and sentences many operation descriptions share word for word (GitHub's "OAuth app
+tokens … need the repo scope to use this endpoint.", its custom media types note) and error descriptions many
+operations share ("requires authentication"), which tell a model nothing it can act on and are left out of the
+tool descriptions (an operation's documentation resource keeps them); and argument descriptions many tools share
+(GitHub's `owner`, `repo`, `per_page` in hundreds of tools), which move to the server's instructions, stated once
+for every tool that has the argument.
 """
 
 from __future__ import annotations
@@ -11,15 +13,25 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from converter.describe import plain_description
+from converter.describe import description_sentences, error_notes, plain_description
 from converter.model import Operation
 from converter.tools import Tool
 
-__all__ = ["GLOSSARY_CHARS", "boilerplate_paragraphs", "share_argument_descriptions"]
+__all__ = [
+    "GLOSSARY_CHARS",
+    "NOTHING_SHARED",
+    "SharedText",
+    "boilerplate_text",
+    "share_argument_descriptions",
+    "shared_error_notes",
+    "shared_text",
+]
 
 BOILERPLATE_OPERATIONS = 10
-"""A paragraph in at least this many operations' descriptions (and 1% of them) is boilerplate."""
+"""A paragraph or sentence in at least this many operations' descriptions (and 1% of them) is boilerplate; an
+error description as common is listed only in the operation's documentation (`openapi://operations/{name}`)."""
 GLOSSARY_TOOLS = 3
 """An argument description in at least this many tools is stated once, in the instructions."""
 GLOSSARY_CHARS = 2000
@@ -27,15 +39,44 @@ GLOSSARY_CHARS = 2000
 _GLOSSARY_HEAD = "Arguments that mean the same in every tool that has them:"
 
 
-def boilerplate_paragraphs(operations: Sequence[Operation]) -> frozenset[str]:
-    """The description paragraphs (as `plain_description` splits them) that at least 10 operations, and 1% of
-    all, share word for word."""
+def boilerplate_text(operations: Sequence[Operation]) -> frozenset[str]:
+    """The description paragraphs and sentences (as `plain_description` splits them) that at least 10
+    operations, and 1% of all, share word for word."""
     threshold = max(BOILERPLATE_OPERATIONS, len(operations) // 100)
     counts: Counter[str] = Counter()
     for operation in operations:
         if operation.description:
-            counts.update({p for p in plain_description(operation.description).split("\n\n") if p.strip()})
+            paragraphs = [p for p in plain_description(operation.description).split("\n\n") if p.strip()]
+            counts.update({*paragraphs, *(s for p in paragraphs for s in description_sentences(p))})
     return frozenset(p for p, count in counts.items() if count >= threshold)
+
+
+@dataclass(frozen=True, slots=True)
+class SharedText:
+    """What an API's operations repeat, left out of its tool descriptions."""
+
+    boilerplate: frozenset[str] = frozenset()
+    """Description paragraphs and sentences (`boilerplate_text`)."""
+    error_notes: frozenset[str] = frozenset()
+    """Error descriptions (`shared_error_notes`)."""
+
+
+NOTHING_SHARED = SharedText()
+
+
+def shared_text(operations: Sequence[Operation]) -> SharedText:
+    """The paragraphs, sentences and error descriptions many of `operations` share."""
+    return SharedText(boilerplate_text(operations), shared_error_notes(operations))
+
+
+def shared_error_notes(operations: Sequence[Operation]) -> frozenset[str]:
+    """What error responses say in at least 10 operations, and 1% of all ("requires authentication",
+    "validation failed"): a tool's description lists only its own errors."""
+    threshold = max(BOILERPLATE_OPERATIONS, len(operations) // 100)
+    counts: Counter[str] = Counter()
+    for operation in operations:
+        counts.update(error_notes(operation.responses))
+    return frozenset(note for note, count in counts.items() if count >= threshold)
 
 
 def share_argument_descriptions(tools: Sequence[Tool], *, limit: int = GLOSSARY_CHARS) -> tuple[list[Tool], str]:

@@ -164,6 +164,9 @@ class Tool:
     """How the runtime shapes the text of its JSON results (`converter.response_shape`); None: as it is."""
     argument_check: ArgumentCheck | None = None
     """Set when `input_schema` is not what the API accepts (see `ArgumentCheck`)."""
+    documentation: str = ""
+    """The operation's whole documentation, which `description` shortens: its description uncut, every error,
+    and (once the tool is built) each argument's description — served as `openapi://operations/{name}`."""
 
     def listing_json(self) -> dict[str, Any]:
         """Just the tools/list entry: what a model is shown."""

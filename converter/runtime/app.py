@@ -168,9 +168,15 @@ def _observer(values: Mapping[str, Any], caller: ToolCaller) -> tuple[Observer |
 
 
 def tools_mode(
-    values: Mapping[str, Any], *, listing: list[dict[str, Any]], caller: ToolCaller, pinned: Collection[str] = ()
+    values: Mapping[str, Any],
+    *,
+    listing: list[dict[str, Any]],
+    caller: ToolCaller,
+    pinned: Collection[str] = (),
+    catalog: Mapping[str, Any] | None = None,
 ) -> tuple[list[dict[str, Any]], OperationTools | None]:
-    """The tools/list entries `--tools` (the `tools_mode` value; None: `tools`) shows, and the search tools.
+    """The tools/list entries `--tools` (the `tools_mode` value; None: `tools`) shows, and the search tools
+    (whose `describe_operation` also gives each operation's documentation from `catalog`).
 
     Raises:
         StartError: `hybrid` with nothing to keep listed, or a kept tool named like a search tool.
@@ -181,7 +187,8 @@ def tools_mode(
     from .toolsmode import open_tools_mode  # noqa: PLC0415
 
     try:
-        return open_tools_mode(mode, listing=listing, caller=caller, pinned=pinned)
+        docs = (catalog or {}).get("docs") or {}
+        return open_tools_mode(mode, listing=listing, caller=caller, pinned=pinned, docs=docs)
     except ValueError as err:
         raise StartError(str(err)) from err
 
@@ -340,7 +347,9 @@ def run(
             environ=os.environ,
             env_prefix=env_prefix,
         )
-        listing, operations = tools_mode(values, listing=data["listing"], caller=caller, pinned=data.get("pinned", ()))
+        listing, operations = tools_mode(
+            values, listing=data["listing"], caller=caller, pinned=data.get("pinned", ()), catalog=data["catalog"]
+        )
         serve(
             name=data["name"],
             version=data["version"],

@@ -7,7 +7,11 @@ picks. The data (`converter.resources.catalog_json` writes it):
     {"prompts": [{"name", "title"?, "description", "arguments": [{"name", "description", "required"}],
                   "template": [text, argument name, text, ...]}],
      "operations": ["tool: METHOD /path — summary", ...],
-     "schemas": {name: JSON Schema with `$ref`s as openapi://schemas/<name>}}
+     "schemas": {name: JSON Schema with `$ref`s as openapi://schemas/<name>},
+     "docs": {tool name: its documentation, plain text}}
+
+`openapi://operations/{name}` is a tool's documentation: tools/list shows a short description, this the whole one
+with every error and each argument's description.
 
 A prompt's template is already split into text and argument names: filling it joins strings, nothing else.
 """
@@ -18,9 +22,20 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["OPERATIONS_URI", "SCHEMA_PREFIX", "SCHEMA_URI", "PromptError", "catalog_handlers", "render_prompt"]
+__all__ = [
+    "DOCS_PREFIX",
+    "DOCS_URI",
+    "OPERATIONS_URI",
+    "SCHEMA_PREFIX",
+    "SCHEMA_URI",
+    "PromptError",
+    "catalog_handlers",
+    "render_prompt",
+]
 
 OPERATIONS_URI = "openapi://operations"
+DOCS_PREFIX = OPERATIONS_URI + "/"
+DOCS_URI = DOCS_PREFIX + "{name}"
 SCHEMA_PREFIX = "openapi://schemas/"
 SCHEMA_URI = SCHEMA_PREFIX + "{name}"
 
@@ -60,6 +75,10 @@ def _read(catalog: Mapping[str, Any], uri: str, tools: frozenset[str] | None = N
         if tools is not None:
             lines = [line for line in lines if line.split(":", 1)[0] in tools]
         return "text/plain", "\n".join(lines) + "\n"
+    if uri.startswith(DOCS_PREFIX):
+        name = uri[len(DOCS_PREFIX) :]
+        docs = catalog.get("docs", {}).get(name)
+        return None if docs is None or (tools is not None and name not in tools) else ("text/plain", docs + "\n")
     schema = catalog["schemas"].get(uri[len(SCHEMA_PREFIX) :]) if uri.startswith(SCHEMA_PREFIX) else None
     if schema is None:
         return None
@@ -127,7 +146,7 @@ def catalog_handlers(
 
         handlers.update(on_list_prompts=list_prompts, on_get_prompt=get_prompt)
 
-    operations, schemas = catalog["operations"], catalog["schemas"]
+    operations, schemas, docs = catalog["operations"], catalog["schemas"], catalog.get("docs", {})
     if not (operations or schemas):
         return handlers
     resources = []
@@ -137,7 +156,8 @@ def catalog_handlers(
                 uri=OPERATIONS_URI,
                 name="operations",
                 title="Operations",
-                description=f"The {len(operations)} tools, one a line: name, HTTP method and path, summary.",
+                description=f"The {len(operations)} tools, one a line: name, HTTP method and path, summary"
+                + (f"; each one's whole documentation is {DOCS_URI}." if docs else "."),
                 mime_type="text/plain",
             )
         )
@@ -152,8 +172,20 @@ def catalog_handlers(
         for name, schema in schemas.items()
     ]
     resources_result = types.ListResourcesResult(resources=resources)
-    templates_result = types.ListResourceTemplatesResult(
-        resource_templates=[
+    templates = []
+    if docs:
+        templates.append(
+            types.ResourceTemplate(
+                uri_template=DOCS_URI,
+                name="operation",
+                title="Operation documentation",
+                description="A tool's whole documentation: its description uncut, every documented error, and each "
+                "argument's description.",
+                mime_type="text/plain",
+            )
+        )
+    if schemas:
+        templates.append(
             types.ResourceTemplate(
                 uri_template=SCHEMA_URI,
                 name="schema",
@@ -162,10 +194,8 @@ def catalog_handlers(
                 f"$refs are other {SCHEMA_PREFIX} resources.",
                 mime_type="application/schema+json",
             )
-        ]
-        if schemas
-        else []
-    )
+        )
+    templates_result = types.ListResourceTemplatesResult(resource_templates=templates)
 
     async def list_resources(ctx: Any, params: types.PaginatedRequestParams | None) -> types.ListResourcesResult:
         return resources_result

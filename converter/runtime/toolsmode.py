@@ -57,7 +57,7 @@ SEARCH_TOOLS: tuple[dict[str, Any], ...] = (
         "name": DESCRIBE,
         "title": "Describe an operation",
         "description": "The full definition of an operation: description, inputSchema (the arguments "
-        "call_operation takes) and outputSchema.",
+        "call_operation takes), outputSchema and its whole documentation.",
         "inputSchema": {
             "type": "object",
             "properties": {"name": _NAME},
@@ -90,9 +90,13 @@ def _text(value: Any) -> types.CallToolResult:
 class OperationTools:
     """The three search-mode tools over every tool `caller` can call."""
 
-    def __init__(self, caller: ToolCaller, listing: Sequence[Mapping[str, Any]]) -> None:
-        """Serve the search tools for `listing`'s tools (tools/list entries), called through `caller`."""
+    def __init__(
+        self, caller: ToolCaller, listing: Sequence[Mapping[str, Any]], docs: Mapping[str, str] | None = None
+    ) -> None:
+        """Serve the search tools for `listing`'s tools (tools/list entries), called through `caller`; `docs`:
+        each tool's documentation (`openapi://operations/{name}`), which `describe_operation` adds."""
         self.caller = caller
+        self._docs = docs or {}
         self.tools: dict[str, dict[str, Any]] = {tool["name"]: tool for tool in SEARCH_TOOLS}
         self._entries = {entry["name"]: entry for entry in listing if entry["name"] in caller.tools}
         self._listing = list(self._entries.values())
@@ -142,7 +146,9 @@ class OperationTools:
         if operation not in self._entries or (allowed is not None and operation not in allowed):
             return self._unknown(operation, names)
         if name == DESCRIBE:
-            return _text(self._entries[operation])
+            entry = self._entries[operation]
+            docs = self._docs.get(operation)
+            return _text({**entry, "documentation": docs} if docs else entry)
         return await self.caller.call(operation, arguments.get("arguments") or {}, headers=headers)
 
     def _search(self, arguments: Mapping[str, Any], *, among: set[str] | None) -> types.CallToolResult:
@@ -193,7 +199,12 @@ def pinned_names(table: Mapping[str, Mapping[str, Any]], keys: Collection[str]) 
 
 
 def open_tools_mode(
-    mode: str, *, listing: list[dict[str, Any]], caller: ToolCaller, pinned: Collection[str] = ()
+    mode: str,
+    *,
+    listing: list[dict[str, Any]],
+    caller: ToolCaller,
+    pinned: Collection[str] = (),
+    docs: Mapping[str, str] | None = None,
 ) -> tuple[list[dict[str, Any]], OperationTools | None]:
     """What tools/list shows in `mode`, and the search tools (None in `tools` mode).
 
@@ -205,7 +216,7 @@ def open_tools_mode(
         raise ValueError(f"--tools: expected one of {', '.join(MODES)}, got '{mode}'")
     if mode == "tools":
         return listing, None
-    operations = OperationTools(caller, listing)
+    operations = OperationTools(caller, listing, docs)
     if mode == "search":
         return list(SEARCH_TOOLS), operations
     kept = [entry for entry in listing if entry["name"] in pinned]

@@ -201,7 +201,9 @@ def worker_app(tools_path: str, program: str, env_prefix: str | None, port: int)
         caller = make_caller(
             relink_table(listing, data["table"]), data["security"], values, environ=os.environ, env_prefix=env_prefix
         )
-        listing, operations = tools_mode(values, listing=listing, caller=caller, pinned=data.get("pinned", ()))
+        listing, operations = tools_mode(
+            values, listing=listing, caller=caller, pinned=data.get("pinned", ()), catalog=data.get("catalog")
+        )
         server, policy, metrics = build_access_server(
             name=data["name"],
             version=data["version"],

@@ -191,10 +191,16 @@ async def test_a_limited_client_reads_only_its_own_operations_and_no_guide_to_th
         read = await client.read_resource("openapi://operations")
         lines = read.contents[0].text.splitlines()  # type: ignore[union-attr]
         assert [line.split(":", 1)[0] for line in lines] == ["list_pets", "pets_get_by_id"]
+        read = await client.read_resource("openapi://operations/list_pets")  # its tools' documentation …
+        assert read.contents[0].text.startswith("list_pets: GET /pets")  # type: ignore[union-attr]
+        with pytest.raises(MCPError, match="Unknown resource: openapi://operations/create_pet"):
+            await client.read_resource("openapi://operations/create_pet")  # … and no other tool's
         assert "use_api" not in {prompt.name for prompt in (await client.list_prompts()).prompts}
         with pytest.raises(MCPError, match="Unknown prompt: use_api"):
             await client.get_prompt("use_api")
     async with client_with(server, {"X-API-Key": ADMIN_KEY}) as client:  # an unrestricted key reads it all
         read = await client.read_resource("openapi://operations")
         assert len(read.contents[0].text.splitlines()) == 17  # type: ignore[union-attr]
+        read = await client.read_resource("openapi://operations/create_pet")
+        assert read.contents[0].text.startswith("create_pet: POST /pets")  # type: ignore[union-attr]
         assert "use_api" in {prompt.name for prompt in (await client.list_prompts()).prompts}

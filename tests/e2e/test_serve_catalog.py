@@ -119,13 +119,24 @@ async def test_instructions_prompts_and_resources_are_served(transport: str, ups
         assert listed[0] == "openapi://operations"
         schemas = sorted(uri.removeprefix("openapi://schemas/") for uri in listed[1:])
         assert schemas == ["Category", "NewPet", "Owner", "Pet", "PetBase", "Shelter", "Species"]
-        (template,) = (await client.list_resource_templates()).resource_templates
-        assert template.uri_template == "openapi://schemas/{name}"
+        templates = (await client.list_resource_templates()).resource_templates
+        assert [t.uri_template for t in templates] == ["openapi://operations/{name}", "openapi://schemas/{name}"]
 
         lines = text(await client.read_resource("openapi://operations")).splitlines()
         assert [line.split(":", 1)[0] for line in lines] == SELECTED
         assert lines[0] == "find_pets: GET /pets — Find pets"
         assert not any("/photo" in line for line in lines)  # excluded by the config
+
+        # A tool's whole documentation: its description uncut (tools/list shows 100 characters of the text past
+        # the summary), every error, and each argument's description, its properties' below it.
+        docs = text(await client.read_resource("openapi://operations/find_shelters"))
+        (listed,) = [t for t in (await client.list_tools()).tools if t.name == "find_shelters"]
+        assert docs.startswith("find_shelters: GET /shelters\n\nSearch the shelter directory.\n\nSearches the")
+        assert listed.description is not None and "…" in listed.description
+        assert "rather than retry the same request." in docs and "retry" not in listed.description
+        assert "\nArguments:\n" in docs and "\n- near: " in docs
+        with pytest.raises(MCPError, match="Unknown resource: openapi://operations/upload_pet_photo"):
+            await client.read_resource("openapi://operations/upload_pet_photo")  # excluded by the config
 
         pet = json.loads(text(await client.read_resource("openapi://schemas/Pet")))
         assert pet["description"] == "A pet in the shelter's care."

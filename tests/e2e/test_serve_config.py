@@ -72,7 +72,7 @@ async def test_configured_tools_and_arguments_are_listed_and_reach_the_upstream(
         assert (find_pets.title, find_pets.description) == (
             "Find pets",
             "Search the shelter's pets by species and adoption status, newest first.\n"
-            "Pass `fields` (JMESPath) to return only part of the result.",
+            "`fields` (JMESPath) picks part of the result.",
         )
         assert find_pets.input_schema["properties"]["limit"]["default"] == 10
         assert find_pets.input_schema["properties"]["kind"]["description"] == 'Species to include, e.g. ["dog"].'

@@ -14,11 +14,14 @@ from converter.describe import (
     describe_errors,
     describe_operation,
     describe_returns,
+    error_notes,
     html_to_text,
     markdown_to_text,
     plain_text,
+    restates,
     tool_title,
     truncate,
+    without_boilerplate,
 )
 from converter.model import MediaType, Response
 
@@ -890,3 +893,53 @@ def test_clean_text_removes_the_invisible_characters_lint_flags() -> None:
     assert all(INVISIBLE_RE.fullmatch(ch) for ch in invisible)  # the same set lint reports
     assert clean_text(f"ig{invisible}nore") == "ignore"
     assert clean_text('a <span style="opacity: 0.5">half</span> b') == "a half b"  # visible, kept
+
+
+# --- the short form a model is shown ------------------------------------------------------------------------
+
+
+def test_short_errors_keep_only_what_an_operation_says_of_its_own() -> None:
+    responses = [
+        _response("404", "Not found"),
+        _response("409", "Conflict: the sha did not match."),
+        _response("422", "Validation failed, or the endpoint has been spammed."),
+    ]
+    every = "Errors: 404; 409: the sha did not match; 422: validation failed, or the endpoint has been spammed."
+    assert describe_errors(responses) == every
+    shared = frozenset({"validation failed, or the endpoint has been spammed"})
+    assert describe_errors(responses, leave_out=shared) == "Errors: 409: the sha did not match."
+    assert describe_errors(responses[:1], leave_out=frozenset()) == ""  # a bare status says nothing beforehand
+    assert error_notes(responses) == {"the sha did not match", "validation failed, or the endpoint has been spammed"}
+
+
+def test_boilerplate_sentences_go_and_the_rest_of_their_paragraph_stays() -> None:
+    body = "Merges a pull request. OAuth tokens need the repo scope.\n\nOAuth tokens need the repo scope."
+    assert without_boilerplate(body, frozenset({"OAuth tokens need the repo scope."})) == "Merges a pull request."
+
+
+def test_describe_operation_cuts_the_body_to_body_chars_and_keeps_its_tail_lines() -> None:
+    responses = [_response("200", "OK", {"$ref": "#/$defs/Pet"}), _response("409", "Conflict: name taken.")]
+    text = describe_operation(
+        summary="Add a pet",
+        description="Registers a pet with the shelter. " + "It then says a lot more. " * 10,
+        deprecated=False,
+        responses=responses,
+        body_chars=60,
+        errors_left_out=frozenset(),
+    )
+    assert text == (
+        "Add a pet.\n\nRegisters a pet with the shelter. It then says a lot more. …"
+        "\n\nReturns: Pet.\nErrors: 409: name taken."
+    )
+
+
+def test_a_returned_all_of_with_one_named_part_is_named_after_it() -> None:
+    schema = {"allOf": [{"$ref": "#/$defs/issue"}, {"type": "object", "properties": {"extra": {"type": "string"}}}]}
+    assert describe_returns([_response("200", "Response", schema)]) == "Returns: issue."
+
+
+def test_an_id_argument_described_as_its_unique_identifier_says_nothing_new() -> None:
+    assert restates("The unique identifier of the artifact.", context="artifact id delete an artifact")
+    assert restates("The number that identifies the pull request.", context="pull number merge a pull request")
+    assert not restates("The unique identifier of the artifact.", context="artifact delete an artifact")
+    assert not restates("The ID of the team that owns it.", context="artifact id delete an artifact")

@@ -136,6 +136,10 @@ def test_descriptions_max_chars_cuts_generated_descriptions_but_not_the_users_ow
     assert tools["list_pets"].description == "List pets.\n\nShows animals. More words here. …"
     assert tools["get_pet"].description == own
     assert len(tool(None, "list_pets", paths).description) > 300
+    short = tool({"descriptions": {"body_chars": 100}}, "list_pets", paths)  # the text past the summary cut …
+    assert short.description.startswith("List pets.\n\nShows animals. More words here.")
+    assert short.description.endswith("…") and len(short.description) < 120
+    assert ("More words here. " * 20).strip() in short.documentation  # … all of it in the documentation resource
 
 
 def test_a_tool_without_operation_id_is_configured_by_method_and_path() -> None:

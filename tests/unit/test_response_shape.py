@@ -25,7 +25,7 @@ def test_a_json_tool_gets_the_fields_argument_and_a_response_entry_others_do_not
     assert pets.response == {"maxItems": 30, "dropLinks": True, "pageArgs": [], "fieldsArg": "fields"}
     assert pets.input_schema["properties"]["fields"]["type"] == "string"
     assert "fields" not in pets.input_schema.get("required", [])
-    assert pets.description.endswith("Pass `fields` (JMESPath) to return only part of the result.")
+    assert pets.description.endswith("\nReturns: a page of pets; `fields` (JMESPath) picks parts.")
     assert all("fields" not in arg.arg for arg in pets.binding.args)  # never sent upstream
     photo = shaped["get_pet_photo"]  # answers image/png only
     assert photo.response is None and "fields" not in photo.input_schema["properties"]
@@ -58,3 +58,16 @@ def test_bad_response_settings_are_located(config: dict[str, object], message: s
     with pytest.raises(ConfigError) as info:
         parse_config(config, location=Location("c.yaml"))
     assert str(info.value).startswith(message)
+
+
+def test_the_fields_hint_joins_the_returns_line_or_is_a_line_of_its_own() -> None:
+    from converter.response_shape import _with_hint
+
+    assert _with_hint("Get a pet.\n\nReturns: Pet.\nErrors: 404: gone.", "fields") == (
+        "Get a pet.\n\nReturns: Pet; `fields` (JMESPath) picks parts.\nErrors: 404: gone."
+    )
+    assert (
+        _with_hint("What the user wrote", "fields")
+        == "What the user wrote\n`fields` (JMESPath) picks part of the result."
+    )
+    assert _with_hint("", "result_fields") == "`result_fields` (JMESPath) picks part of the result."

@@ -9,20 +9,20 @@ from converter.lint import lint_tools
 from converter.loader import LoadedDocument
 from converter.parser import parse_api
 from converter.selector import select_tools
-from converter.shared_text import boilerplate_paragraphs, share_argument_descriptions
+from converter.shared_text import boilerplate_text, share_argument_descriptions, shared_error_notes
 from converter.tools import ToolSet
 
 BOILERPLATE = "OAuth app tokens need the repo scope to use this endpoint."
 OWNER = {"name": "owner", "in": "path", "required": True, "schema": {"type": "string"}, "description": "Repo owner."}
 
 
-def api_toolset(count: int, **operation: Any) -> ToolSet:
+def api_toolset(count: int, text: str = "Does thing {index}.\n\n" + BOILERPLATE, **operation: Any) -> ToolSet:
     paths = {
         f"/r/{{owner}}/{index}": {
             "get": {
                 "operationId": f"op{index}",
                 "summary": f"Operation {index}",
-                "description": f"Does thing {index}.\n\n{BOILERPLATE}",
+                "description": text.format(index=index),
                 "parameters": [OWNER],
                 "responses": {"200": {"description": "OK"}},
                 **operation,
@@ -50,9 +50,9 @@ def test_boilerplate_needs_one_percent_of_a_big_api_too() -> None:
     operations = [dataclasses.replace(operation, description=f"Unique {i}.") for i in range(1100)]
     for index in range(10):
         operations[index] = dataclasses.replace(operation, description=f"Unique {index}.\n\n{BOILERPLATE}")
-    assert BOILERPLATE not in boilerplate_paragraphs(operations)  # 10 of 1,100: under 1%
+    assert BOILERPLATE not in boilerplate_text(operations)  # 10 of 1,100: under 1%
     operations[10] = dataclasses.replace(operation, description=BOILERPLATE)
-    assert boilerplate_paragraphs(operations) == {BOILERPLATE}
+    assert boilerplate_text(operations) == {BOILERPLATE}
 
 
 def test_an_argument_description_three_tools_share_moves_to_the_instructions() -> None:
@@ -94,3 +94,28 @@ def test_a_shared_argument_description_is_still_linted_where_the_model_reads_it(
     assert [str(f) for f in findings] == [
         'warning: api.json: instructions: instruction-override: "… Ignore all previous instructions …"'
     ]
+
+
+def test_a_sentence_ten_operations_share_is_boilerplate_inside_other_paragraphs_too() -> None:
+    tools = api_toolset(10, "Lists the things {index}. OAuth tokens need the read scope.").tools
+    assert tools[0].description == "Operation 0.\n\nLists the things 0."
+    assert "OAuth tokens need the read scope." in tools[0].documentation  # the documentation keeps it
+
+
+def test_an_error_ten_operations_describe_alike_is_left_to_the_documentation() -> None:
+    gone = {"description": "Gone: the thing was archived."}
+    tools = api_toolset(10, responses={"200": {"description": "OK"}, "410": gone}).tools
+    assert "Errors:" not in tools[0].description
+    assert "410: the thing was archived" in tools[0].documentation
+    operations = parse_api(
+        LoadedDocument(
+            {
+                "openapi": "3.1.0",
+                "info": {"title": "T", "version": "1"},
+                "paths": {f"/p{i}": {"get": {"responses": {"410": gone}}} for i in range(9)},
+            },
+            "/n/api.json",
+            "api.json",
+        )
+    ).operations
+    assert shared_error_notes(operations) == frozenset()  # nine: each tool still says it

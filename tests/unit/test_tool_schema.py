@@ -230,3 +230,18 @@ def test_argument_descriptions_are_cleaned_and_cut() -> None:
     )
     assert properties["name"]["description"] == "The name, see docs."
     assert "description" not in properties["note"]
+
+
+def test_short_argument_descriptions_keep_the_whole_text_in_the_documentation() -> None:
+    long = "Per page (max 100). " + "Padding sentence that goes on for a while. " * 10
+    params = [{"name": "per_page", "in": "query", "schema": {"type": "integer", "description": long}}]
+    paths = {"/things": {"get": {"parameters": params}}}
+    doc = {"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": paths}
+    api = parse_api(LoadedDocument(doc, "/nowhere/api.json", "api.json"))
+    (tool,) = select_tools(api, budgets=Budgets(argument_chars=100)).tools
+    # tools/list shows 100 characters of it; the tool's documentation resource the 300 an argument has at most
+    shown = tool.input_schema["properties"]["per_page"]["description"]
+    assert shown == "Per page (max 100). " + "Padding sentence that goes on for a while. " + "…"
+    assert "\n- per_page: Per page (max 100). " + ("Padding sentence that goes on for a while. " * 6) + "…" in (
+        tool.documentation
+    )

@@ -76,3 +76,16 @@ def test_the_server_advertises_prompts_and_resources_only_when_it_has_some() -> 
     assert (capabilities(None).prompts, capabilities(None).resources) == (None, None)
     full = capabilities({"prompts": [PROMPT], "operations": ["a: GET /a"], "schemas": {}})
     assert full.prompts is not None and full.resources is not None
+
+
+def test_a_tools_documentation_is_read_by_name_and_only_by_a_caller_given_that_tool() -> None:
+    from converter.runtime.catalog import _read
+
+    catalog = {"prompts": [], "operations": ["a: GET /a", "b: GET /b"], "schemas": {}, "docs": {"a": "a: GET /a"}}
+    assert _read(catalog, "openapi://operations/a") == ("text/plain", "a: GET /a\n")
+    assert _read(catalog, "openapi://operations/a", frozenset({"a"})) == ("text/plain", "a: GET /a\n")
+    assert _read(catalog, "openapi://operations/a", frozenset({"b"})) is None
+    assert _read(catalog, "openapi://operations/b") is None  # no documentation: no resource
+    assert _read({**catalog, "docs": {}}, "openapi://operations/a") is None
+    older = {"prompts": [], "operations": ["a: GET /a"], "schemas": {}}  # a catalog made before there were docs
+    assert _read(older, "openapi://operations/a") is None

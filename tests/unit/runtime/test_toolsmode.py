@@ -140,6 +140,15 @@ async def test_search_describe_and_call() -> None:
     assert [(r.method, r.url.path) for r in received] == [("GET", "/pets/7")]
 
 
+async def test_describe_adds_the_operations_documentation_when_there_is_some() -> None:
+    docs = {"get_owner": "get_owner: GET /owners/{id}\n\nGet an owner, at length."}
+    operations = OperationTools(make_caller([]), LISTING, docs)
+    described = json.loads(text(await operations.call("describe_operation", {"name": "get_owner"})))
+    assert described == {**LISTING[2], "documentation": docs["get_owner"]}
+    described = json.loads(text(await operations.call("describe_operation", {"name": "get_pet"})))
+    assert "documentation" not in described
+
+
 async def test_call_operation_answers_as_the_tool_itself() -> None:
     received: list[httpx.Request] = []
     caller = make_caller(received)

@@ -11,9 +11,11 @@ INSTRUCTIONS = (
     "Arguments that mean the same in every tool that has them:\n"
     "- fields: Optional JMESPath expression applied to the JSON result, to return only what "
     "you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.\n"
-    "- issue_number: The number that identifies the issue.\n"
     "- page: The page number of the results to fetch.\n"
-    "- per_page: The number of results per page (max 100)."
+    "- per_page: The number of results per page (max 100).\n"
+    "\n"
+    "Descriptions cut short (\u2026) continue in the resource openapi://operations/{name} (a "
+    "tool's whole documentation: every error, each argument's description)."
 )
 
 SYSTEM_PROMPT = (

@@ -9,7 +9,10 @@ INSTRUCTIONS = (
     "Arguments that mean the same in every tool that has them:\n"
     "- fields: Optional JMESPath expression applied to the JSON result, to return only what "
     "you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.\n"
-    "- X-Request-ID: Correlation id echoed back in the response."
+    "- X-Request-ID: Correlation id echoed back in the response.\n"
+    "\n"
+    "Descriptions cut short (\u2026) continue in the resource openapi://operations/{name} (a "
+    "tool's whole documentation: every error, each argument's description)."
 )
 
 SYSTEM_PROMPT = (
