@@ -93,7 +93,7 @@ def measure_fastmcp(python: str, spec: Path) -> dict[str, Any] | None:
 def row(label: str, sizes: dict[str, Any], base: dict[str, Any] | None) -> str:
     count = len(sizes["shown"]) or 1
     shown, outputs = sum(sizes["shown"]), sum(sizes["outputs"])
-    ratio = f"{(shown / sum(base['shown'])) * 100:5.0f}%" if base and sum(base["shown"]) else "     -"
+    ratio = f"{(shown / sum(base['shown'])) * 100:5.1f}%" if base and sum(base["shown"]) else "     -"
     return (
         f"  {label:<32} {len(sizes['shown']):>5} {shown / count:>9,.0f} {shown:>12,} {ratio}"
         f" {outputs / count:>10,.0f} {outputs:>13,} {sizes['instructions']:>7,} {sizes['seconds']:>7.1f}"

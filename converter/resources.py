@@ -92,8 +92,13 @@ def used_schemas(
     return dict(sorted(schemas.items())), notes
 
 
+_ASCII_CONTROLS = dict.fromkeys((*range(32), 127), " ")
+
+
 def _line(text: str) -> str:
     """Text on one line: control, format and line-breaking characters become spaces, runs of spaces one."""
+    if text.isascii():  # the common case, without a look at each character's category
+        return " ".join(text.translate(_ASCII_CONTROLS).split())
     return " ".join("".join(" " if unicodedata.category(ch)[0] in "CZ" else ch for ch in text).split())
 
 

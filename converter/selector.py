@@ -54,8 +54,8 @@ more tools than `budget.max_tools` (40) shows: a model pays for every definition
 on demand (`openapi://operations/{name}`)."""
 
 DOCUMENTATION_NOTE = (
-    f"Descriptions cut short (…) continue in the resource {DOCS_URI} (a tool's whole documentation: every error, "
-    "each argument's description)."
+    f"A description ending in … is cut short: the resource {DOCS_URI} has the tool's whole documentation (every "
+    "error, each argument's description)."
 )
 """Said in the instructions when a tool's description or an argument's was cut."""
 

@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .response import DEFAULT_MAX_RESPONSE_BYTES
 from .shaping import DEFAULT_MAX_RESPONSE_CHARS
+
+DEFAULT_MAX_RESPONSE_BYTES = 1_000_000
+"""How much of an upstream body a caller should read before it stops and passes `truncated=True`."""
 
 __all__ = ["ENVIRONMENT_HELP", "LOG_LEVELS", "OPTIONS", "Option", "add_to_parser", "split_pairs"]
 

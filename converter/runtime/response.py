@@ -15,6 +15,7 @@ from urllib.parse import unquote_plus
 import httpx
 import mcp_types as types
 
+from .options import DEFAULT_MAX_RESPONSE_BYTES
 from .shaping import Shaping, shape_text
 
 __all__ = [
@@ -25,8 +26,6 @@ __all__ = [
     "response_to_result",
 ]
 
-DEFAULT_MAX_RESPONSE_BYTES = 1_000_000
-"""How much of an upstream body a caller should read before it stops and passes `truncated=True`."""
 
 ERROR_BODY_LIMIT = 2_000
 """Characters of an upstream error body kept in the error text."""

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from converter.config import load_config
 from converter.loader import LoadedDocument
 from converter.parser import parse_api
 from converter.pipeline import build_selection, build_toolset
-from converter.resources import catalog_json, operation_lines
+from converter.resources import _line, catalog_json, operation_lines
 from converter.selector import select_tools
 from converter.tools import ToolSet
 from tests.conftest import FIXTURES
@@ -93,3 +97,13 @@ def test_one_line_per_tool_with_method_path_and_summary() -> None:
     result = toolset(paths, {})
     assert operation_lines(result.tools) == ["list_pets: GET /pets — List pets", "odd: POST /a b — Does it"]
     assert catalog_json(result)["operations"] == operation_lines(result.tools)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_text_is_put_on_one_line_as_any_other_text(text: str) -> None:
+    by_category = " ".join("".join(" " if unicodedata.category(ch)[0] in "CZ" else ch for ch in text).split())
+    assert _line(text) == by_category
+
+
+def test_other_text_loses_its_line_and_format_characters_too() -> None:
+    assert _line("a\u2028b\u200bc\té\n") == "a b c é"
