@@ -75,6 +75,10 @@ async def catalog(client: Client) -> dict[str, Any]:
         "resources": [r.model_dump(mode="json") for r in resources],
         "templates": [t.model_dump(mode="json") for t in (await client.list_resource_templates()).resource_templates],
         "read": {r.uri: (await client.read_resource(r.uri)).model_dump(mode="json") for r in resources},
+        "docs": {
+            tool.name: (await client.read_resource(f"openapi://operations/{tool.name}")).model_dump(mode="json")
+            for tool in (await client.list_tools()).tools
+        },
     }
 
 
@@ -155,3 +159,4 @@ async def test_the_generated_server_serves_the_same_catalog(upstream: Upstream, 
     assert made == expected
     assert expected["find_a_pet"]["messages"][0]["content"]["text"].startswith("A visitor is looking for a cat.")
     assert len(expected["read"]) == 8
+    assert list(expected["docs"]) == SELECTED

@@ -14,8 +14,8 @@ INSTRUCTIONS = (
     "- page: The page number of the results to fetch.\n"
     "- per_page: The number of results per page (max 100).\n"
     "\n"
-    "Descriptions cut short (\u2026) continue in the resource openapi://operations/{name} (a "
-    "tool's whole documentation: every error, each argument's description)."
+    "A description ending in \u2026 is cut short: the resource openapi://operations/{name} has "
+    "the tool's whole documentation (every error, each argument's description)."
 )
 
 SYSTEM_PROMPT = (

@@ -11,8 +11,8 @@ INSTRUCTIONS = (
     "you need: e.g. `name`, `items[].{id: id, title: title}`, `length(items)`.\n"
     "- X-Request-ID: Correlation id echoed back in the response.\n"
     "\n"
-    "Descriptions cut short (\u2026) continue in the resource openapi://operations/{name} (a "
-    "tool's whole documentation: every error, each argument's description)."
+    "A description ending in \u2026 is cut short: the resource openapi://operations/{name} has "
+    "the tool's whole documentation (every error, each argument's description)."
 )
 
 SYSTEM_PROMPT = (
