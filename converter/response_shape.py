@@ -18,7 +18,7 @@ from typing import Any
 from converter.model import Operation
 from converter.tools import ArgLocation, Tool
 
-__all__ = ["DEFAULT_MAX_ITEMS", "ResponseSettings", "shape_tool"]
+__all__ = ["DEFAULT_MAX_ITEMS", "ResponseSettings", "shape_tool", "with_fields_hint"]
 
 DEFAULT_MAX_ITEMS = 30
 """Array items a model is shown before the rest is left out, with a note (a typical page size)."""
@@ -84,7 +84,7 @@ def shape_tool(tool: Tool, operation: Operation, settings: ResponseSettings) -> 
             fields_arg: {"type": "string", "description": FIELDS_DESCRIPTION},
         }
         input_schema = {**input_schema, "properties": properties}
-        description = _with_hint(description, fields_arg)
+        description = with_fields_hint(description, fields_arg)
     response: dict[str, Any] = {
         "maxItems": settings.max_items,
         "dropLinks": settings.drop_links,
@@ -100,7 +100,7 @@ def shape_tool(tool: Tool, operation: Operation, settings: ResponseSettings) -> 
     )
 
 
-def _with_hint(description: str, arg: str) -> str:
+def with_fields_hint(description: str, arg: str) -> str:
     """`description` saying in one line that `arg` projects the result: its `Returns:` line, or a line of its own."""
     lines = description.split("\n")
     for index, line in enumerate(lines):

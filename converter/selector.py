@@ -17,13 +17,13 @@ from converter.overrides import apply_override, check_tool_name
 from converter.profiles import DEFAULT_PROFILE, PROFILES, Profile
 from converter.prompts import server_instructions, server_prompts
 from converter.resources import documented, used_schemas
-from converter.response_shape import ResponseSettings, shape_tool
+from converter.response_shape import ResponseSettings, shape_tool, with_fields_hint
 from converter.runtime.catalog import DOCS_URI
 from converter.selection import Selected, select_operations
 from converter.shared_text import NOTHING_SHARED, SharedText, share_argument_descriptions, shared_text
 from converter.tailor import tailor_tool
 from converter.tool_schema import build_input, build_mock, build_output
-from converter.tools import Annotations, HttpBinding, Tool, ToolSet
+from converter.tools import Annotations, HttpBinding, Tool, ToolSet, estimate_tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,8 +33,8 @@ class Budgets:
     description_chars: int = 1000
     body_chars: int | None = None
     """A tool description's text past its summary, cut to this many characters (0: only `description_chars`
-    applies; None: `SHORT_CHARS` when there are more tools than the config's `budget.max_tools`, else 0); the
-    whole text is the tool's documentation resource."""
+    applies; None: `SHORT_CHARS` when the whole tools/list would pass the config's `budget.max_tokens`, else 0);
+    the whole text is the tool's documentation resource."""
     argument_chars: int | None = None
     """Each argument's and property's description in an inputSchema, cut to this (0 and None: as `body_chars`)."""
     instructions_chars: int = 2000
@@ -49,9 +49,9 @@ DOCUMENTATION_CHARS = 20_000
 """Characters of an operation's description in its documentation resource."""
 
 SHORT_CHARS = 100
-"""Characters of a description's text past the summary, and of each argument's description, that a server with
-more tools than `budget.max_tools` (40) shows: a model pays for every definition on every turn, and reads the rest
-on demand (`openapi://operations/{name}`)."""
+"""Characters of a description's text past the summary, and of each argument's description, that a server shows
+when its whole tools/list would pass `budget.max_tokens` (20,000 tokens): a model pays for every definition on
+every turn, and reads the rest on demand (`openapi://operations/{name}`)."""
 
 DOCUMENTATION_NOTE = (
     f"A description ending in … is cut short: the resource {DOCS_URI} has the tool's whole documentation (every "
@@ -173,6 +173,37 @@ def _tool_names(selected: list[Selected], profile: Profile) -> list[str]:
     return names
 
 
+def _short_chars(tools: list[Tool], config: Config) -> int:
+    """`SHORT_CHARS` when the tools' tools/list is estimated past the config's `budget.max_tokens`, else 0."""
+    total = 0
+    for tool in tools:
+        total += estimate_tokens(tool)
+        if total > config.max_tokens:
+            return SHORT_CHARS
+    return 0
+
+
+def _shortened(tool: Tool, item: Selected, *, shared: SharedText, body_chars: int, limit: int) -> Tool:
+    """`tool` with the short form of its operation's description (not of one the config wrote)."""
+    if item.override is not None and item.override.description is not None:
+        return tool
+    operation = item.operation
+    description = describe_operation(
+        summary=operation.summary,
+        description=operation.description,
+        deprecated=operation.deprecated,
+        limit=limit,
+        responses=operation.responses,
+        boilerplate=shared.boilerplate,
+        body_chars=body_chars,
+        errors_left_out=shared.error_notes,
+    )
+    fields_arg = (tool.response or {}).get("fieldsArg")
+    return dataclasses.replace(
+        tool, description=with_fields_hint(description, fields_arg) if fields_arg else description
+    )
+
+
 def _letter_first(name: str) -> bool:
     return name[:1].isascii() and (name[:1].isalpha() or name[:1] == "_")
 
@@ -190,8 +221,8 @@ def select_tools(
     them (with `with_mock`, also what `--mock` answers; without `with_resources`, no schema resources — they
     cost ~0.1 s on GitHub's 1,223 operations, and `inspect` shows tools only), for the client `profile` (a
     name in `converter.profiles.PROFILES`; else the config's, else `portable`) and within the budgets (the
-    config's `descriptions:` and `schema_budget` apply where `budgets` leaves them at their defaults; past the
-    config's `budget.max_tools` tools, descriptions are short by default: `SHORT_CHARS`).
+    config's `descriptions:` and `schema_budget` apply where `budgets` leaves them at their defaults; when the
+    whole tools/list would pass the config's `budget.max_tokens`, descriptions are short by default: `SHORT_CHARS`).
 
     Raises:
         RefError: a schema a selected tool needs cannot be resolved.
@@ -215,12 +246,6 @@ def select_tools(
     response_settings = ResponseSettings().merged(dict(config.response)) if config is not None else ResponseSettings()
     selected, diagnostics = select_operations(api.operations, config)
     config = config or Config()
-    short = SHORT_CHARS if len(selected) > config.max_tools else 0
-    budgets = dataclasses.replace(
-        budgets,
-        body_chars=short if budgets.body_chars is None else budgets.body_chars,
-        argument_chars=short if budgets.argument_chars is None else budgets.argument_chars,
-    )
     names = _tool_names(selected, client)
     tools = []
     diagnostics = [*api.diagnostics, *diagnostics]
@@ -243,13 +268,20 @@ def select_tools(
             settings = response_settings
         tools.append(documented(shape_tool(tool, item.operation, settings)))
         diagnostics.extend(notes)
+    short = _short_chars(tools, config) if budgets.body_chars is None or budgets.argument_chars is None else 0
+    if budgets.body_chars is None and short:
+        tools = [
+            _shortened(tool, item, shared=shared, body_chars=short, limit=budgets.description_chars)
+            for item, tool in zip(selected, tools, strict=True)
+        ]
+    argument_chars = short if budgets.argument_chars is None else budgets.argument_chars
     tools, glossary = share_argument_descriptions(tools)
     cache = FitCache()
     shortened = any(ELLIPSIS in tool.description for tool in tools)
     for index, (item, tool) in enumerate(zip(selected, tools, strict=True)):
         where = item.operation.location
-        if budgets.argument_chars:
-            schema = cut_descriptions(tool.input_schema, chars=budgets.argument_chars, cache=cache)
+        if argument_chars:
+            schema = cut_descriptions(tool.input_schema, chars=argument_chars, cache=cache)
             shortened = shortened or schema is not tool.input_schema
             tool = dataclasses.replace(tool, input_schema=schema)  # noqa: PLW2901
         tools[index], notes = tailor_tool(

@@ -80,7 +80,7 @@ def starter_config(toolset: ToolSet, *, spec: str) -> str:
         "deprecated: exclude        # or: include",
         "# descriptions:",
         "#   max_chars: 400",
-        "#   body_chars: 100         # of the text past the summary (0: no cut; default 100 past 40 tools, else 0)",
+        "#   body_chars: 100         # of the text past the summary (0: no cut; default: 100 past budget.max_tokens)",
         "#   argument_chars: 100     # of each argument's description (as body_chars)",
         "# tools:                   # per tool, keyed like the list above",
         "#   OPERATION:",

@@ -8,6 +8,7 @@ from converter.config import parse_config
 from converter.errors import ConfigError, Location
 from converter.loader import load_document
 from converter.parser import parse_api
+from converter.response_shape import with_fields_hint
 from converter.selector import select_tools
 from converter.tools import Tool
 from tests.conftest import FIXTURES
@@ -61,13 +62,12 @@ def test_bad_response_settings_are_located(config: dict[str, object], message: s
 
 
 def test_the_fields_hint_joins_the_returns_line_or_is_a_line_of_its_own() -> None:
-    from converter.response_shape import _with_hint
 
-    assert _with_hint("Get a pet.\n\nReturns: Pet.\nErrors: 404: gone.", "fields") == (
+    assert with_fields_hint("Get a pet.\n\nReturns: Pet.\nErrors: 404: gone.", "fields") == (
         "Get a pet.\n\nReturns: Pet; `fields` (JMESPath) picks parts.\nErrors: 404: gone."
     )
     assert (
-        _with_hint("What the user wrote", "fields")
+        with_fields_hint("What the user wrote", "fields")
         == "What the user wrote\n`fields` (JMESPath) picks part of the result."
     )
-    assert _with_hint("", "result_fields") == "`result_fields` (JMESPath) picks part of the result."
+    assert with_fields_hint("", "result_fields") == "`result_fields` (JMESPath) picks part of the result."

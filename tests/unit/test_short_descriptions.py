@@ -1,6 +1,6 @@
 """Short tool definitions for big servers: the text past a tool's summary and each argument's description cut
-short past `budget.max_tools` tools, the whole text in the tool's documentation (`openapi://operations/{name}`),
-and the instructions saying where it is."""
+short when the whole tools/list would pass `budget.max_tokens`, the whole text in the tool's documentation
+(`openapi://operations/{name}`), and the instructions saying where it is."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from converter.loader import LoadedDocument
 from converter.parser import parse_api
 from converter.resources import DOCUMENTATION_PAGE_CHARS, documented
 from converter.selector import DOCUMENTATION_NOTE, SHORT_CHARS, Budgets, select_tools
-from converter.tools import ToolSet
+from converter.tools import ToolSet, estimate_tokens
 
 
 def long(index: int) -> str:
@@ -51,15 +51,21 @@ def argument(tools: ToolSet, index: int = 0) -> str:
     return description
 
 
-def test_up_to_max_tools_tools_show_their_whole_descriptions() -> None:
-    tools = toolset(40)
+def whole_tokens(count: int) -> int:
+    """The estimated tokens of the tools/list of `toolset(count)` with whole descriptions."""
+    return sum(estimate_tokens(tool) for tool in toolset(count, {"budget": {"max_tokens": 10**9}}).tools)
+
+
+def test_a_tools_list_within_max_tokens_shows_whole_descriptions() -> None:
+    tools = toolset(5, {"budget": {"max_tokens": whole_tokens(5)}})
     assert tools.tools[0].description == f"List things 0.\n\n{long(0)}"
     assert argument(tools) == ARGUMENT.strip()
     assert DOCUMENTATION_NOTE not in tools.instructions
+    assert toolset(5).tools[0].description == f"List things 0.\n\n{long(0)}"  # 20,000 tokens by default
 
 
-def test_past_max_tools_descriptions_are_cut_and_the_instructions_say_where_the_rest_is() -> None:
-    tools = toolset(41)
+def test_past_max_tokens_descriptions_are_cut_and_the_instructions_say_where_the_rest_is() -> None:
+    tools = toolset(5, {"budget": {"max_tokens": whole_tokens(5) - 1}})
     description = tools.tools[0].description
     assert description.startswith("List things 0.\n\nSorts the things 0 first.") and description.endswith("…")
     assert len(description) <= len("List things 0.\n\n") + SHORT_CHARS
@@ -70,15 +76,22 @@ def test_past_max_tools_descriptions_are_cut_and_the_instructions_say_where_the_
     assert f"\nArguments:\n- limit0: {ARGUMENT.strip()}" in page
 
 
+def test_a_big_api_is_short_by_default() -> None:
+    assert whole_tokens(150) > 20_000
+    tools = toolset(150)
+    assert tools.tools[0].description.endswith("…") and tools.instructions.endswith(DOCUMENTATION_NOTE)
+
+
 def test_the_config_says_otherwise_both_ways() -> None:
-    whole = toolset(41, {"descriptions": {"body_chars": 0, "argument_chars": 0}})
+    whole = toolset(5, {"budget": {"max_tokens": 1}, "descriptions": {"body_chars": 0, "argument_chars": 0}})
     assert whole.tools[0].description == f"List things 0.\n\n{long(0)}" and argument(whole) == ARGUMENT.strip()
     assert DOCUMENTATION_NOTE not in whole.instructions
-    raised = toolset(41, {"budget": {"max_tools": 100}})
-    assert argument(raised) == ARGUMENT.strip()
     short = toolset(2, {"descriptions": {"argument_chars": 40}})
     assert argument(short) == "How many things to return. …"
-    assert short.tools[0].description == f"List things 0.\n\n{long(0)}"  # body_chars left at its default
+    assert short.tools[0].description == f"List things 0.\n\n{long(0)}"  # body_chars left to the size rule
+    configured = toolset(5, {"budget": {"max_tokens": 1}, "tools": {"listThings0": {"description": "Mine, whole."}}})
+    assert configured.tools[0].description == "Mine, whole."  # the user's own words are never cut
+    assert configured.tools[1].description.endswith("…")
 
 
 def test_explicit_budgets_win_over_the_size_rule() -> None:
