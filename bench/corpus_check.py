@@ -286,7 +286,9 @@ def check_binding(tool: dict[str, Any], *, failures: list[dict[str, str]], notes
         failures.append({"kind": "binding_dup_arg", "where": f"{name}:binding/args", "detail": f"{duplicated}"})
     if missing := sorted(str(a) for a in set(args) - props):
         failures.append({"kind": "arg_not_property", "where": f"{name}:binding/args", "detail": f"{missing[:10]}"})
-    if extra := sorted(props - set(args)):
+    shaping = tool.get("response")
+    fields_arg = shaping.get("fieldsArg") if isinstance(shaping, dict) else None  # read by the runtime, never sent
+    if extra := sorted(props - set(args) - {fields_arg}):
         failures.append({"kind": "property_not_arg", "where": f"{name}:inputSchema", "detail": f"{extra[:10]}"})
     required = schema.get("required", []) if isinstance(schema, dict) else []
     if isinstance(required, list) and (unknown := sorted(str(r) for r in set(required) - props)):

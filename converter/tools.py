@@ -181,10 +181,13 @@ class Tool:
         return data
 
     def to_json(self) -> dict[str, Any]:
-        """The tools/list entry plus `binding` (and `argumentCheck` when the API accepts other arguments)."""
+        """The tools/list entry plus `binding` (and `argumentCheck` when the API accepts other arguments, `response`
+        when its JSON results are shaped: `fieldsArg` names the argument that is never sent upstream)."""
         data = {**self.listing_json(), "binding": binding_to_json(self.binding)}
         if self.argument_check is not None:
             data["argumentCheck"] = self.argument_check.to_json()
+        if self.response is not None:
+            data["response"] = dict(self.response)
         return data
 
 
