@@ -6,6 +6,7 @@ import gc
 import json
 import logging
 import os
+import shlex
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -569,9 +570,11 @@ def generate(
         written, deleted = write_tree(files, target)
     except OSError as err:
         raise ConverterError(None, f"{output}: cannot write the project: {err.strerror or err}") from err
+    # pip reads `name[test]` as a package name: a relative directory needs its `./`.
+    local = output if os.path.isabs(output) or output.startswith(("./", "../")) else f"./{output}"
     click.echo(
         f"{output}: {len(files)} files ({written} written, {deleted} removed) for {len(toolset.tools):,} tools. "
-        f"Next: pip install './{output}[test]' && pytest {output}/tests",
+        f"Next: pip install {shlex.quote(local + '[test]')} && pytest {shlex.quote(output.rstrip('/') + '/tests')}",
         err=True,
     )
 

@@ -107,6 +107,9 @@ def test_check_says_current_or_stale_with_a_diff_and_writing_removes_only_stale_
     first = run_cli("generate", spec, "-o", str(out))
     assert first.returncode == 0, first.stderr
     assert (out / "pet_shelter_mcp" / "main.py").exists()
+    assert f"Next: pip install '{out}[test]' && pytest {out}/tests" in first.stderr  # an absolute path as it is
+    relative = run_cli("generate", spec, "-o", "server", cwd=tmp_path)
+    assert "Next: pip install './server[test]' && pytest server/tests" in relative.stderr  # pip needs the ./
     current = run_cli("generate", spec, "-o", str(out), "--check")
     assert (current.returncode, current.stdout) == (0, "")
     assert "up to date" in current.stderr
