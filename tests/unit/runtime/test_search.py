@@ -176,3 +176,100 @@ def test_operations_are_read_from_the_listing_and_the_table() -> None:
         ("id",),
     )
     assert (second.summary, second.operation_id, second.tags, second.method) == ("Pays it.", "", (), "POST")
+
+
+USERS = [
+    op("GET", "/repositories", "repos/list-public", "List public repositories"),
+    op("GET", "/users/{username}/repos", "repos/list-for-user", "List repositories for a user"),
+    op("GET", "/user/repos", "repos/list-for-authenticated-user", "List repositories for the authenticated user"),
+    op("GET", "/user/{account_id}", "users/get-by-id", "Get a user using their ID"),
+    op("GET", "/users/{username}", "users/get-by-username", "Get a user"),
+    op("GET", "/orgs/{org}/repos", "repos/list-for-org", "List organization repositories"),
+]
+
+
+def test_a_query_in_the_first_person_asks_for_the_callers_own_objects() -> None:
+    index = SearchIndex(USERS)
+    assert best(index, "list my repositories")[0] == "GET /user/repos"
+    assert best(index, "list repositories")[0] != "GET /user/repos"  # no "my": no preference
+    assert [index.first_person(query) for query in ("repos of mine", "repos I starred", "I want to list repos")] == [
+        True,
+        True,
+        False,  # "I" opening a request says nothing about whose objects
+    ]
+
+
+def test_the_callers_operations_are_read_from_paths_and_summaries() -> None:
+    stripe_like = [
+        op("GET", "/v1/account", "GetAccount", description="<p>Retrieves the details of an account.</p>"),
+        op("GET", "/v1/accounts", "GetAccounts", description="Returns a list of accounts connected to your platform."),
+        op("GET", "/v1/accounts/{account}", "GetAccountsAccount", description="Retrieves an account."),
+        op("GET", "/v1/balance", "GetBalance", description="Retrieves the current account balance. More."),
+        op("GET", "/v1/me/player", "GetPlayer", description="The player."),
+        op("GET", "/v1/charges", "GetCharges", description="Returns the current status of your charges."),
+    ]
+    index = SearchIndex(stripe_like)
+    assert [f"{o.method} {o.path}" for o, caller in zip(index.operations, index._callers, strict=True) if caller] == [
+        "GET /v1/account",  # the singular beside `/v1/accounts` (the `/v1` all paths share is no root)
+        "GET /v1/balance",  # "the current account"
+        "GET /v1/me/player",
+    ]
+    # `/user/repos` (beside `/users/...`, and "for the authenticated user"), not `/user/{account_id}`: a user by id
+    assert SearchIndex(USERS)._callers == [False, False, True, False, False, False]
+
+
+def test_a_plural_abbreviation_in_a_path_is_read_as_the_word_its_summary_spells_out() -> None:
+    index = SearchIndex([op("GET", "/user/orgs", "orgs/list", "List organizations for the authenticated user")])
+    document = index._document(index.operations[0])
+    organization = index._stem("organizations")
+    assert organization in document["resource"] and organization in document["name"]
+
+
+def test_two_query_words_also_match_the_word_they_join_into() -> None:
+    index = SearchIndex(
+        [
+            op("POST", "/v1/invoices/{invoice}/pay", "PostInvoicesInvoicePay", description="Pays an invoice."),
+            op("POST", "/v1/payouts", "PostPayouts", description="Sends funds to a bank account you own."),
+            op("GET", "/v1/invoices", "GetInvoices", description="Lists invoices."),
+        ]
+    )
+    assert best(index, "pay out")[0] == "POST /v1/payouts"
+    assert index._query_tokens("pay out funds") == ["payout", "fund"]
+    assert index._query_tokens("put in invoices") == ["put", "invoic"]  # "putin" is no word of the API's
+
+
+def test_a_word_the_stemmer_keeps_apart_from_its_longer_form_still_matches_it() -> None:
+    # Snowball stems "assign" to assign but "assignees" to assigne: one letter apart, still the same word.
+    index = SearchIndex(
+        [
+            op("GET", ISSUE, "issues/get", "Get an issue", description="A user can see an issue they are assigned."),
+            op("POST", ISSUE + "/assignees", "issues/add-assignees", "Add assignees to an issue"),
+            op("GET", "/classrooms/{id}/tasks", "classroom/list-tasks", "List tasks", description="Give a user a task"),
+        ]
+    )
+    assert index._akin(["assign"]) == ["assigne"] and index._akin(["assigne"]) == ["assign"]
+    assert index._akin(["issu"]) == []  # a short stem has too many longer words
+    assert best(index, "assign a user to an issue")[0] == f"POST {ISSUE}/assignees"
+
+
+def test_the_first_query_word_names_an_action_segment_spelt_a_little_longer() -> None:
+    # `POST /assignees` assigns: "assign" names it as "pay" names `/invoices/{invoice}/pay`; a GET on it lists.
+    index = SearchIndex(
+        [
+            op("GET", ISSUE + "/assignees", "issues/list-assignees", "List assignees of an issue"),
+            op("POST", ISSUE + "/assignees", "issues/add-assignees", "Add assignees to an issue"),
+        ]
+    )
+    assert best(index, "assign a user to an issue")[0] == f"POST {ISSUE}/assignees"
+
+
+def test_a_plural_a_get_answers_with_does_not_name_an_action() -> None:
+    # `GET /charges/{charge}/refunds` lists refunds; `POST` on the same path makes one: "refund a charge".
+    stripe_like = [
+        op("GET", "/v1/charges/{charge}/refunds", "GetChargesChargeRefunds", description="Lists a charge's refunds."),
+        op("POST", "/v1/charges/{charge}/refunds", "PostChargesChargeRefunds", description="Creates a refund."),
+        op("GET", "/v1/charges/{charge}", "GetChargesCharge", description="Retrieves a charge."),
+    ]
+    index = SearchIndex(stripe_like)
+    assert [sorted(verbs) for verbs in index._op_verbs] == [[], ["charg", "refund"], []]
+    assert best(index, "refund a charge")[0] == "POST /v1/charges/{charge}/refunds"
