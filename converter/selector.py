@@ -94,15 +94,8 @@ def build_tool(
     tool = Tool(
         name=name,
         title=tool_title(summary=operation.summary),
-        description=describe_operation(
-            summary=operation.summary,
-            description=operation.description,
-            deprecated=operation.deprecated,
-            limit=budgets.description_chars,
-            responses=operation.responses,
-            boilerplate=shared.boilerplate,
-            body_chars=budgets.body_chars or None,
-            errors_left_out=shared.error_notes,
+        description=_tool_description(
+            operation, shared=shared, body_chars=budgets.body_chars or None, limit=budgets.description_chars
         ),
         documentation=describe_operation(
             summary=operation.summary,
@@ -173,6 +166,20 @@ def _tool_names(selected: list[Selected], profile: Profile) -> list[str]:
     return names
 
 
+def _tool_description(operation: Operation, *, shared: SharedText, body_chars: int | None, limit: int) -> str:
+    """The description a model is shown: without what the API repeats, its body cut to `body_chars` (None: whole)."""
+    return describe_operation(
+        summary=operation.summary,
+        description=operation.description,
+        deprecated=operation.deprecated,
+        limit=limit,
+        responses=operation.responses,
+        boilerplate=shared.boilerplate,
+        body_chars=body_chars,
+        errors_left_out=shared.error_notes,
+    )
+
+
 def _short_chars(tools: list[Tool], config: Config) -> int:
     """`SHORT_CHARS` when the tools' tools/list is estimated past the config's `budget.max_tokens`, else 0."""
     total = 0
@@ -187,17 +194,7 @@ def _shortened(tool: Tool, item: Selected, *, shared: SharedText, body_chars: in
     """`tool` with the short form of its operation's description (not of one the config wrote)."""
     if item.override is not None and item.override.description is not None:
         return tool
-    operation = item.operation
-    description = describe_operation(
-        summary=operation.summary,
-        description=operation.description,
-        deprecated=operation.deprecated,
-        limit=limit,
-        responses=operation.responses,
-        boilerplate=shared.boilerplate,
-        body_chars=body_chars,
-        errors_left_out=shared.error_notes,
-    )
+    description = _tool_description(item.operation, shared=shared, body_chars=body_chars, limit=limit)
     fields_arg = (tool.response or {}).get("fieldsArg")
     return dataclasses.replace(
         tool, description=with_fields_hint(description, fields_arg) if fields_arg else description
